@@ -1,0 +1,283 @@
+//! Plans in place by age (0-25) and setting: new plans, ceasing, net migration, ageing and
+//! phase-transfer moves each September, special-school capacity with overflow to independent.
+
+use super::draw::{Draw, Rng};
+use crate::model::{
+    Intervention, Model, ACADEMY_SPECIAL, AGE_BANDS, INDEPENDENT, LA_SPECIAL, MAINSTREAM, N_AGES,
+    N_SETTINGS, POST16,
+};
+use rand::Rng as _;
+
+const RESOURCED: usize = 1;
+const AP: usize = 5;
+const OTHER: usize = 7;
+
+/// Whether a plan holder of `age` can be in `setting` (schools 2-19, FE 16-25).
+pub fn allowed(age: usize, setting: usize) -> bool {
+    match setting {
+        POST16 => age >= 16,
+        OTHER => true,
+        _ => (2..=19).contains(&age),
+    }
+}
+
+fn band_of(age: usize) -> usize {
+    AGE_BANDS
+        .iter()
+        .position(|b| (b.1..=b.2).contains(&age))
+        .expect("age in a band")
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Caseload {
+    /// Plans by `age * N_SETTINGS + setting`.
+    pub cells: Vec<f64>,
+    pub by_setting: [f64; N_SETTINGS],
+    /// Places by setting this month (infinite where there is no limit).
+    pub capacity: [f64; N_SETTINGS],
+    new_age_cum: [f64; 5],
+    school_cum: [f64; N_SETTINGS],
+    post16_cum: [f64; N_SETTINGS],
+    /// Monthly ceasing probability by age.
+    cease: [f64; N_AGES],
+    migration: f64,
+}
+
+fn cumulative<const N: usize>(w: [f64; N]) -> [f64; N] {
+    let mut acc = 0.0;
+    w.map(|x| {
+        acc += x;
+        acc
+    })
+}
+
+impl Caseload {
+    pub fn init(&mut self, model: &Model, draw: &Draw) {
+        let c = &model.caseload;
+        let setting_totals = c.by_setting.map(|id| draw.get(id));
+        let band_totals = c.by_age.map(|id| draw.get(id));
+        self.cells = fit_age_setting(&setting_totals, &band_totals);
+        self.new_age_cum = cumulative(c.new_age.map(|id| draw.get(id)));
+        self.school_cum = cumulative(c.new_setting_school.map(|id| draw.get(id)));
+        self.post16_cum = cumulative(c.new_setting_post16.map(|id| draw.get(id)));
+        for a in 0..N_AGES {
+            let annual = draw.get(c.ceasing[band_of(a)]);
+            self.cease[a] = 1.0 - (1.0 - annual).powf(1.0 / 12.0);
+        }
+        self.migration = (1.0 + draw.get(c.net_migration)).powf(1.0 / 12.0) - 1.0;
+        self.retotal();
+    }
+
+    pub fn total(&self) -> f64 {
+        self.by_setting.iter().sum()
+    }
+
+    fn retotal(&mut self) {
+        self.by_setting = [0.0; N_SETTINGS];
+        for (i, x) in self.cells.iter().enumerate() {
+            self.by_setting[i % N_SETTINGS] += x;
+        }
+    }
+
+    /// Places by setting in month `m`: base capacity plus new schools' tranches.
+    pub fn set_capacity(&mut self, model: &Model, draw: &Draw, m: usize) {
+        for s in 0..N_SETTINGS {
+            self.capacity[s] = model.caseload.capacity[s].map_or(f64::INFINITY, |id| draw.get(id));
+        }
+        for iv in &model.interventions {
+            if let Intervention::NewSchool {
+                setting,
+                opens,
+                places,
+                fill_years,
+            } = iv.kind
+            {
+                if m >= opens {
+                    let years = draw.get(fill_years).round().max(1.0);
+                    let tranches = (((m - opens) / 12) as f64 + 1.0).min(years);
+                    self.capacity[setting] += draw.get(places) * tranches / years;
+                }
+            }
+        }
+    }
+
+    /// Where a placement wanting `setting` goes: independent when a capped setting is full.
+    fn place(&self, setting: usize, n: f64) -> usize {
+        if self.by_setting[setting] + n > self.capacity[setting] + 1e-9 {
+            INDEPENDENT
+        } else {
+            setting
+        }
+    }
+
+    fn add(&mut self, age: usize, setting: usize, n: f64) {
+        self.cells[age * N_SETTINGS + setting] += n;
+        self.by_setting[setting] += n;
+    }
+
+    /// A new plan: age and setting drawn from the new-plan mixes.
+    pub fn add_new_plan(&mut self, rng: &mut Rng) {
+        let band = pick(&self.new_age_cum, rng.random::<f64>());
+        let (lo, hi) = (AGE_BANDS[band].1, AGE_BANDS[band].2);
+        let mut age = lo + (rng.random::<f64>() * (hi - lo + 1) as f64) as usize;
+        age = age.min(hi);
+        let mix = if age >= 16 {
+            &self.post16_cum
+        } else {
+            &self.school_cum
+        };
+        let mut setting = pick(mix, rng.random::<f64>());
+        if !allowed(age, setting) {
+            setting = if age >= 16 {
+                POST16
+            } else if age < 2 {
+                OTHER
+            } else {
+                MAINSTREAM
+            };
+        }
+        let setting = self.place(setting, 1.0);
+        self.add(age, setting, 1.0);
+    }
+
+    /// Monthly ceasing and net migration. Returns (ceased, net migration).
+    pub fn month(&mut self) -> (f64, f64) {
+        let mut ceased = 0.0;
+        let mut migrated = 0.0;
+        for a in 0..N_AGES {
+            let q = self.cease[a];
+            for x in &mut self.cells[a * N_SETTINGS..(a + 1) * N_SETTINGS] {
+                let c = *x * q;
+                let mig = (*x - c) * self.migration;
+                *x += mig - c;
+                ceased += c;
+                migrated += mig;
+            }
+        }
+        self.retotal();
+        (ceased, migrated)
+    }
+
+    /// September: everyone a year older, 25-year-olds leave, and phase-transfer moves.
+    /// Returns plans ceased at the age limit.
+    pub fn september(&mut self, model: &Model, draw: &Draw) -> f64 {
+        let top = (N_AGES - 1) * N_SETTINGS;
+        let aged_out: f64 = self.cells[top..].iter().sum();
+        self.cells.copy_within(0..top, N_SETTINGS);
+        self.cells[..N_SETTINGS].fill(0.0);
+        // Settings that cannot hold the new age send plans on (school at 20 -> FE/other).
+        for a in 0..N_AGES {
+            for s in 0..N_SETTINGS {
+                if !allowed(a, s) {
+                    let i = a * N_SETTINGS + s;
+                    let x = std::mem::take(&mut self.cells[i]);
+                    let to = if a >= 16 { POST16 } else { OTHER };
+                    self.cells[a * N_SETTINGS + to] += x;
+                }
+            }
+        }
+        self.retotal();
+        let c = &model.caseload;
+        // Into secondary at 11: some mainstream plans move to special schools.
+        let x = self.cells[11 * N_SETTINGS + MAINSTREAM] * draw.get(c.to_special_at_11);
+        self.move_to_special(11, MAINSTREAM, x);
+        // At 16: school plans in mainstream, resourced and AP move to FE.
+        let p16 = draw.get(c.to_post16_at_16);
+        for s in [MAINSTREAM, RESOURCED, AP] {
+            let x = self.cells[16 * N_SETTINGS + s] * p16;
+            self.transfer(16, s, POST16, x);
+        }
+        // At 19: special-school plans move to FE.
+        let p19 = draw.get(c.to_post16_at_19);
+        for s in [LA_SPECIAL, ACADEMY_SPECIAL, INDEPENDENT] {
+            let x = self.cells[19 * N_SETTINGS + s] * p19;
+            self.transfer(19, s, POST16, x);
+        }
+        aged_out
+    }
+
+    fn transfer(&mut self, age: usize, from: usize, to: usize, x: f64) {
+        self.cells[age * N_SETTINGS + from] -= x;
+        self.by_setting[from] -= x;
+        self.add(age, to, x);
+    }
+
+    /// Move `x` plans into state special schools while places last, the rest independent.
+    fn move_to_special(&mut self, age: usize, from: usize, x: f64) {
+        let mut left = x;
+        for s in [LA_SPECIAL, ACADEMY_SPECIAL] {
+            let room = (self.capacity[s] - self.by_setting[s]).max(0.0);
+            let n = left.min(room);
+            self.transfer(age, from, s, n);
+            left -= n;
+        }
+        self.transfer(age, from, INDEPENDENT, left);
+    }
+}
+
+fn pick(cum: &[f64], u: f64) -> usize {
+    let total = cum[cum.len() - 1];
+    let target = u * total;
+    cum.iter()
+        .position(|&c| c > target)
+        .unwrap_or(cum.len() - 1)
+}
+
+/// Plans by age and setting matching the setting totals and age-band totals, by iterative
+/// proportional fitting over the allowed cells (ages spread evenly within a band to start).
+pub fn fit_age_setting(settings: &[f64; N_SETTINGS], bands: &[f64; 5]) -> Vec<f64> {
+    let total: f64 = settings.iter().sum();
+    let band_sum: f64 = bands.iter().sum();
+    let mut cells = vec![0.0; N_AGES * N_SETTINGS];
+    for a in 0..N_AGES {
+        for s in 0..N_SETTINGS {
+            if allowed(a, s) {
+                cells[a * N_SETTINGS + s] = 1.0;
+            }
+        }
+    }
+    if total <= 0.0 || band_sum <= 0.0 {
+        cells.fill(0.0);
+        return cells;
+    }
+    for _ in 0..200 {
+        for (b, &(_, lo, hi)) in AGE_BANDS.iter().enumerate() {
+            let target = bands[b] / band_sum * total;
+            let have: f64 = cells[lo * N_SETTINGS..(hi + 1) * N_SETTINGS].iter().sum();
+            if have > 0.0 {
+                cells[lo * N_SETTINGS..(hi + 1) * N_SETTINGS]
+                    .iter_mut()
+                    .for_each(|x| *x *= target / have);
+            }
+        }
+        for (s, &target) in settings.iter().enumerate() {
+            let have: f64 = (0..N_AGES).map(|a| cells[a * N_SETTINGS + s]).sum();
+            for a in 0..N_AGES {
+                let x = &mut cells[a * N_SETTINGS + s];
+                *x = if have > 0.0 { *x * target / have } else { 0.0 };
+            }
+        }
+    }
+    cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_matches_setting_totals_and_respects_ages() {
+        let settings = [1000.0, 50.0, 600.0, 250.0, 200.0, 30.0, 450.0, 60.0];
+        let bands = [150.0, 900.0, 900.0, 500.0, 190.0];
+        let cells = fit_age_setting(&settings, &bands);
+        for (s, &want) in settings.iter().enumerate() {
+            let got: f64 = (0..N_AGES).map(|a| cells[a * N_SETTINGS + s]).sum();
+            assert!((got - want).abs() < 1e-6, "setting {s}: {got} vs {want}");
+        }
+        for a in 0..16 {
+            assert_eq!(cells[a * N_SETTINGS + POST16], 0.0);
+        }
+        let b5_10: f64 = cells[5 * N_SETTINGS..11 * N_SETTINGS].iter().sum();
+        assert!((b5_10 - 900.0).abs() < 5.0, "{b5_10}");
+    }
+}

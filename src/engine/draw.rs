@@ -1,0 +1,64 @@
+//! One trajectory's values of every input, drawn from its own random stream.
+
+use crate::model::{Model, ParamId};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+pub type Rng = Xoshiro256PlusPlus;
+
+/// Independent random streams: one per (seed, trajectory, purpose), so results do not depend
+/// on how trajectories are spread over threads, and two scenarios can share draws.
+pub fn stream(seed: u64, trajectory: u64, purpose: u64) -> Rng {
+    let mut z = seed
+        ^ trajectory.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ purpose.wrapping_mul(0xD1B5_4A32_D192_ED03);
+    // splitmix64 finaliser, so nearby indices give unrelated states
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    Xoshiro256PlusPlus::seed_from_u64(z)
+}
+
+pub const PARAM_STREAM: u64 = 0;
+pub const PROCESS_STREAM: u64 = 1;
+
+/// Drawn values: `n_fy` values per input (identical unless the input is drawn each year).
+#[derive(Debug, Clone)]
+pub struct Draw {
+    n_fy: usize,
+    values: Vec<f64>,
+}
+
+impl Draw {
+    pub fn new(model: &Model, rng: &mut Rng) -> Draw {
+        let n_fy = model.clock.n_fy.max(1);
+        let mut values = Vec::with_capacity(model.params.len() * n_fy);
+        for p in &model.params.params {
+            if p.per_year {
+                for _ in 0..n_fy {
+                    values.push(p.sample(rng));
+                }
+            } else {
+                let x = p.sample(rng);
+                values.extend(std::iter::repeat_n(x, n_fy));
+            }
+        }
+        Draw { n_fy, values }
+    }
+
+    /// Every input at its fixed value, or the first draw of `rng` otherwise.
+    pub fn get(&self, id: ParamId) -> f64 {
+        self.values[id.0 as usize * self.n_fy]
+    }
+
+    /// Value in financial year `fy` (0-based from the start).
+    pub fn year(&self, id: ParamId, fy: usize) -> f64 {
+        self.values[id.0 as usize * self.n_fy + fy.min(self.n_fy - 1)]
+    }
+
+    /// Overwrite an input (tests and goal-seek).
+    pub fn set(&mut self, id: ParamId, x: f64) {
+        let i = id.0 as usize * self.n_fy;
+        self.values[i..i + self.n_fy].fill(x);
+    }
+}

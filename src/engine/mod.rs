@@ -1,0 +1,359 @@
+//! One trajectory, stepped week by week: demand, decisions, the assessment queue with staff
+//! capacity, annual reviews, caseload and finance. Records monthly series into a flat slice.
+
+pub mod caseload;
+pub mod draw;
+pub mod finance;
+pub mod queue;
+pub mod series;
+pub mod staffing;
+
+use crate::calendar::WEEKS_PER_YEAR;
+use crate::model::compile::MAX_OPEN_AGE_WEEKS;
+use crate::model::{
+    Intervention, Model, ADVICE, CASE_OFFICER, DECISION, DRAFTING, N_ROLES, N_SETTINGS,
+};
+use draw::{Draw, Rng};
+use queue::{Case, StageQueue};
+use rand::Rng as _;
+use rand_distr::{Distribution, Gamma, Poisson};
+
+/// Offset of week 0 in the by-request-week counts (room for the oldest open case).
+const OFFSET: usize = MAX_OPEN_AGE_WEEKS as usize + 1;
+/// Ages (weeks since request) whose open cases are counted: over 20 and over 52 weeks.
+const THRESHOLDS: [i32; 2] = [20, 52];
+
+/// Buffers reused from one trajectory to the next.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    stages: [StageQueue; 3],
+    done: Vec<Case>,
+    open_by_week: Vec<u32>,
+    /// Appeals won, re-entering assessment, by week (ring).
+    appeals: Vec<u32>,
+    lambda: Vec<f64>,
+    refusal: Vec<f64>,
+    staffing: staffing::Staffing,
+    caseload: caseload::Caseload,
+}
+
+/// Open cases counted by the week of their request, with running counts of those past each
+/// threshold age.
+struct Ages<'a> {
+    open_by_week: &'a mut [u32],
+    next_cohort: [usize; 2],
+    over: [u32; 2],
+    open: u32,
+}
+
+impl Ages<'_> {
+    fn open_case(&mut self, request_week: i32) {
+        self.open_by_week[(request_week + OFFSET as i32) as usize] += 1;
+        self.open += 1;
+    }
+
+    fn close_case(&mut self, request_week: i32, now: i32) {
+        let i = (request_week + OFFSET as i32) as usize;
+        self.open_by_week[i] -= 1;
+        self.open -= 1;
+        for k in 0..THRESHOLDS.len() {
+            if i < self.next_cohort[k] {
+                debug_assert!(now - request_week > THRESHOLDS[k]);
+                self.over[k] -= 1;
+            }
+        }
+    }
+
+    /// Bring the over-threshold counts up to week `now`.
+    fn advance(&mut self, now: i32) {
+        for (k, thr) in THRESHOLDS.iter().enumerate() {
+            let upto = now - thr - 1 + OFFSET as i32; // cohorts at index <= upto are past thr
+            while (self.next_cohort[k] as i32) <= upto {
+                self.over[k] += self.open_by_week[self.next_cohort[k]];
+                self.next_cohort[k] += 1;
+            }
+        }
+    }
+}
+
+fn geometric_extra(mean: f64, rng: &mut Rng) -> i32 {
+    if mean <= 0.0 {
+        return 0;
+    }
+    let q = mean / (1.0 + mean); // P(extra >= k+1 | extra >= k)
+    let u: f64 = rng.random::<f64>();
+    ((1.0 - u).ln() / q.ln()).floor().min(100.0) as i32
+}
+
+/// Run one trajectory; `out` holds `N_SERIES * months` values, series-major.
+pub fn simulate(model: &Model, d: &Draw, rng: &mut Rng, sc: &mut Scratch, out: &mut [f64]) {
+    let clock = &model.clock;
+    let months = clock.months;
+    let n_weeks = clock.n_weeks();
+    debug_assert_eq!(out.len(), series::N_SERIES * months);
+    out.fill(0.0);
+    let rec = |out: &mut [f64], s: usize, m: usize, x: f64| out[s * months + m] += x;
+
+    // Demand per week and refusal rate per month, with policy effects.
+    demand_profile(model, d, sc);
+
+    // Stage parameters
+    let min_w: [i32; 3] = [0, 1, 2].map(|s| d.get(model.stages[s].min_weeks).round() as i32);
+    let extra_w: [f64; 3] = [0, 1, 2].map(|s| d.get(model.stages[s].extra_weeks));
+    let hours: [[f64; N_ROLES]; 3] = [0, 1, 2].map(|s| model.stages[s].hours.map(|h| d.get(h)));
+    let plan_rate = d.get(model.demand.plan_rate);
+    let appeal_p = d.get(model.demand.appeal_rate) * d.get(model.demand.appeal_success);
+    let appeal_weeks =
+        (d.get(model.demand.appeal_weeks).round() as usize).clamp(1, queue::MAX_WAIT_WEEKS - 1);
+    let dispersion = model.demand.dispersion.map(|k| d.get(k));
+    let review_hours = d.get(model.reviews.hours);
+    let review_reserved = d.get(model.reviews.reserved_share);
+
+    for st in &mut sc.stages {
+        st.clear();
+    }
+    sc.open_by_week.clear();
+    sc.open_by_week.resize(OFFSET + n_weeks + 1, 0);
+    sc.appeals.clear();
+    sc.appeals.resize(queue::MAX_WAIT_WEEKS, 0);
+    sc.staffing.init(model, d);
+    sc.caseload.init(model, d);
+    let mut ages = Ages {
+        open_by_week: &mut sc.open_by_week,
+        next_cohort: [0, 0],
+        over: [0, 0],
+        open: 0,
+    };
+
+    // Cases open at the start, oldest first within each stage.
+    let mut initial: Vec<(usize, i32)> = Vec::new();
+    for c in &model.pipeline {
+        let n = d.get(c.count).round().max(0.0) as usize;
+        for i in 0..n {
+            let span = (c.age_high - c.age_low) as f64;
+            let age = c.age_low as f64 + span * (i as f64 + 0.5) / n as f64;
+            initial.push((c.stage, -(age.round() as i32)));
+        }
+    }
+    initial.sort_by_key(|&(s, rw)| (s, rw));
+    for (s, rw) in initial {
+        sc.stages[s].push(Case {
+            request_week: rw,
+            ready_week: 0,
+            remaining: 1.0,
+        });
+        ages.open_case(rw);
+    }
+
+    let mut reviews_due = d.get(model.reviews.overdue_at_start);
+    let mut fin = finance::Finance::new(model, d);
+
+    for w in 0..n_weeks {
+        let m = clock.week_month[w] as usize;
+        let now = w as i32;
+        let fy = clock.month_fy[m] as usize;
+        if clock.month_first_week[m] as usize == w {
+            sc.staffing.month(model, d, m, rng);
+            sc.caseload.set_capacity(model, d, m);
+            if clock.month(m).month == 9 {
+                let aged_out = sc.caseload.september(model, d);
+                rec(out, series::CEASED, m, aged_out);
+            }
+            let (ceased, migrated) = sc.caseload.month();
+            rec(out, series::CEASED, m, ceased);
+            rec(out, series::MIGRATION, m, migrated);
+        }
+        ages.advance(now);
+
+        // New requests
+        let lam = sc.lambda[w];
+        let n = if lam <= 0.0 {
+            0
+        } else {
+            let mean = match dispersion {
+                Some(k) => Gamma::new(k, lam / k).expect("positive").sample(rng),
+                None => lam,
+            };
+            if mean > 0.0 {
+                Poisson::new(mean).expect("positive").sample(rng) as u32
+            } else {
+                0
+            }
+        };
+        rec(out, series::REQUESTS, m, n as f64);
+        for _ in 0..n {
+            let ready = now + min_w[DECISION] + geometric_extra(extra_w[DECISION], rng);
+            sc.stages[DECISION].push(Case {
+                request_week: now,
+                ready_week: ready,
+                remaining: 1.0,
+            });
+            ages.open_case(now);
+        }
+        // Refusals overturned on appeal come back as new assessments.
+        let back = std::mem::take(&mut sc.appeals[w % queue::MAX_WAIT_WEEKS]);
+        for _ in 0..back {
+            let ready = now + min_w[ADVICE] + geometric_extra(extra_w[ADVICE], rng);
+            sc.stages[ADVICE].push(Case {
+                request_week: now,
+                ready_week: ready,
+                remaining: 1.0,
+            });
+            ages.open_case(now);
+        }
+
+        // Hours this week by role; part of case officers' time is kept for annual reviews.
+        let mut avail: [f64; N_ROLES] = [0, 1, 2].map(|r| sc.staffing.roles[r].weekly_hours);
+        let reserved = avail[CASE_OFFICER] * review_reserved;
+        avail[CASE_OFFICER] -= reserved;
+
+        for stage in [DECISION, ADVICE, DRAFTING] {
+            let need = &hours[stage];
+            let units = (0..N_ROLES)
+                .filter(|&r| need[r] > 0.0)
+                .map(|r| avail[r] / need[r])
+                .fold(f64::INFINITY, f64::min);
+            sc.done.clear();
+            sc.stages[stage].release(now, &mut sc.done);
+            let used = sc.stages[stage].serve(units, now, &mut sc.done);
+            if used.is_finite() {
+                for r in 0..N_ROLES {
+                    avail[r] = (avail[r] - used * need[r]).max(0.0);
+                }
+            }
+            for i in 0..sc.done.len() {
+                let c = sc.done[i];
+                let waited = now - c.request_week;
+                match stage {
+                    DECISION => {
+                        rec(out, series::DECISIONS, m, 1.0);
+                        if waited <= 6 {
+                            rec(out, series::DECISIONS_6W, m, 1.0);
+                        }
+                        if rng.random::<f64>() < sc.refusal[m] {
+                            rec(out, series::REFUSALS, m, 1.0);
+                            ages.close_case(c.request_week, now);
+                            if rng.random::<f64>() < appeal_p {
+                                sc.appeals[(w + appeal_weeks) % queue::MAX_WAIT_WEEKS] += 1;
+                            }
+                        } else {
+                            let ready = now + min_w[ADVICE] + geometric_extra(extra_w[ADVICE], rng);
+                            sc.stages[ADVICE].push(Case {
+                                ready_week: ready,
+                                remaining: 1.0,
+                                ..c
+                            });
+                        }
+                    }
+                    ADVICE => {
+                        if rng.random::<f64>() < plan_rate {
+                            let ready =
+                                now + min_w[DRAFTING] + geometric_extra(extra_w[DRAFTING], rng);
+                            sc.stages[DRAFTING].push(Case {
+                                ready_week: ready,
+                                remaining: 1.0,
+                                ..c
+                            });
+                        } else {
+                            rec(out, series::NO_PLAN, m, 1.0);
+                            ages.close_case(c.request_week, now);
+                        }
+                    }
+                    _ => {
+                        rec(out, series::NEW_PLANS, m, 1.0);
+                        if waited <= 20 {
+                            rec(out, series::PLANS_20W, m, 1.0);
+                        }
+                        rec(out, series::WEEKS_TO_PLAN, m, waited as f64);
+                        ages.close_case(c.request_week, now);
+                        sc.caseload.add_new_plan(rng);
+                    }
+                }
+            }
+        }
+
+        // Annual reviews: a year's worth fall due over the year; reserved hours plus any case
+        // officer time the assessments left go to them.
+        reviews_due += sc.caseload.total() / WEEKS_PER_YEAR;
+        if review_hours > 0.0 {
+            let done = ((reserved + avail[CASE_OFFICER]) / review_hours).min(reviews_due);
+            reviews_due -= done;
+        } else {
+            reviews_due = 0.0;
+        }
+
+        let month_end = w + 1 == n_weeks || clock.week_month[w + 1] as usize != m;
+        if month_end {
+            let cl = &sc.caseload;
+            out[series::OPEN * months + m] = ages.open as f64;
+            out[series::BACKLOG * months + m] = ages.over[0] as f64;
+            out[series::OVER_52 * months + m] = ages.over[1] as f64;
+            out[series::REVIEWS_OVERDUE * months + m] = reviews_due;
+            out[series::EHCPS * months + m] = cl.total();
+            for s in 0..N_SETTINGS {
+                out[(series::EHCPS_BY_SETTING + s) * months + m] = cl.by_setting[s];
+            }
+            for r in 0..N_ROLES {
+                out[(series::FTE + r) * months + m] = sc.staffing.fte(r);
+            }
+            let f = fin.month(model, d, m, fy, cl, &sc.staffing);
+            out[series::INCOME * months + m] = f.income;
+            out[series::EXPENDITURE * months + m] = f.expenditure;
+            out[series::CUM_BALANCE * months + m] = f.cumulative;
+            out[series::SERVICE_COST * months + m] = f.service_cost;
+        }
+    }
+}
+
+/// Expected requests per week (trend, seasonality, policy effects) and refusal rate per month.
+fn demand_profile(model: &Model, d: &Draw, sc: &mut Scratch) {
+    let clock = &model.clock;
+    let dm = &model.demand;
+    let season: [f64; 12] = dm.seasonality.map(|p| d.get(p));
+    let mean_season = season.iter().sum::<f64>() / 12.0;
+    let base = d.get(dm.requests_per_year) / WEEKS_PER_YEAR;
+    let mut level = Vec::with_capacity(clock.months);
+    let mut refusal = Vec::with_capacity(clock.months);
+    let mut x = 1.0;
+    for m in 0..clock.months {
+        if m > 0 {
+            x *= (1.0 + d.year(dm.growth, clock.month_fy[m] as usize)).powf(1.0 / 12.0);
+        }
+        let mut factor = 1.0;
+        let mut refuse = d.get(dm.refusal_rate);
+        for iv in &model.interventions {
+            if let Intervention::DemandEffect {
+                from,
+                ramp_months,
+                requests_factor,
+                refusal_rate,
+            } = iv.kind
+            {
+                if m >= from {
+                    let ramp = d.get(ramp_months);
+                    let phase = if ramp <= 0.0 {
+                        1.0
+                    } else {
+                        ((m - from + 1) as f64 / ramp).min(1.0)
+                    };
+                    factor *= 1.0 + (d.get(requests_factor) - 1.0) * phase;
+                    if let Some(r) = refusal_rate {
+                        refuse += (d.get(r) - refuse) * phase;
+                    }
+                }
+            }
+        }
+        let cal = clock.month(m).month as usize - 1;
+        let s = if mean_season > 0.0 {
+            season[cal] / mean_season
+        } else {
+            1.0
+        };
+        level.push(base * x * s * factor);
+        refusal.push(refuse);
+    }
+    sc.lambda.clear();
+    sc.lambda
+        .extend(clock.week_month.iter().map(|&m| level[m as usize]));
+    sc.refusal = refusal;
+}

@@ -1,0 +1,26 @@
+//! The raw monthly series one trajectory records: flows summed over the month, stocks at its end.
+
+pub const REQUESTS: usize = 0;
+pub const DECISIONS: usize = 1;
+pub const DECISIONS_6W: usize = 2;
+pub const REFUSALS: usize = 3;
+pub const NEW_PLANS: usize = 4;
+pub const PLANS_20W: usize = 5;
+pub const WEEKS_TO_PLAN: usize = 6;
+pub const OPEN: usize = 7;
+pub const BACKLOG: usize = 8;
+pub const OVER_52: usize = 9;
+pub const REVIEWS_OVERDUE: usize = 10;
+pub const CEASED: usize = 11;
+pub const MIGRATION: usize = 12;
+pub const EHCPS: usize = 13;
+/// Eight settings follow, in `model::SETTINGS` order.
+pub const EHCPS_BY_SETTING: usize = 14;
+pub const INCOME: usize = 22;
+pub const EXPENDITURE: usize = 23;
+pub const CUM_BALANCE: usize = 24;
+pub const SERVICE_COST: usize = 25;
+/// Three roles follow, in `model::ROLES` order.
+pub const FTE: usize = 26;
+pub const NO_PLAN: usize = 29;
+pub const N_SERIES: usize = 30;

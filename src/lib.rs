@@ -1,0 +1,21 @@
+//! sendcast: Monte Carlo projections of SEND assessment backlogs, EHC plan caseload and
+//! high-needs (DSG) finance for English local authorities.
+
+pub mod calendar;
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod model;
+pub mod report;
+pub mod run;
+pub mod scenario;
+pub mod stats;
+pub mod validate;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Load, merge and compile a scenario file.
+pub fn load_model(path: &std::path::Path) -> error::InputResult<model::Model> {
+    let loaded = scenario::load(path)?;
+    model::compile::compile(&loaded)
+}

@@ -1,0 +1,604 @@
+//! Compiles a merged scenario tree into a [`Model`]: the schema, defaults and checks.
+
+use super::dist::Domain;
+use super::*;
+use crate::calendar::{Clock, YearMonth};
+use crate::error::{InputError, InputResult, Loc};
+use crate::scenario::reader::Section;
+use crate::scenario::Loaded;
+
+const TOP: [&str; 13] = [
+    "name",
+    "description",
+    "authority",
+    "time",
+    "demand",
+    "process",
+    "staff",
+    "annual_reviews",
+    "pipeline",
+    "caseload",
+    "capacity",
+    "finance",
+    "interventions",
+];
+
+pub const MAX_HORIZON_YEARS: i64 = 30;
+/// Oldest request an open case at the start may carry, in weeks.
+pub const MAX_OPEN_AGE_WEEKS: i64 = 260;
+
+/// Compile a loaded scenario.
+pub fn compile(loaded: &Loaded) -> InputResult<Model> {
+    let file0 = &loaded.files[0];
+    let root_loc = Loc::file_start(file0);
+    let top = Section::new(&loaded.table, "", &root_loc, &TOP)?;
+    let mut p = ParamTable::default();
+
+    let name = match top.string_opt("name")? {
+        Some(s) => s.to_string(),
+        None => file0
+            .file_stem()
+            .map_or("scenario".into(), |s| s.to_string_lossy().into_owned()),
+    };
+    let description = top.string_opt("description")?.unwrap_or("").to_string();
+    let auth = top.section("authority", &["name", "la_code"])?;
+    let authority = auth.string("name")?.to_string();
+    let la_code = auth.string_opt("la_code")?.unwrap_or("").to_string();
+
+    let time = top.section("time", &["start", "horizon_years"])?;
+    let (start, _) = time.month("start")?;
+    let years = time.int("horizon_years", 1, MAX_HORIZON_YEARS)?;
+    let clock = Clock::new(start, years as usize * 12);
+
+    let demand = demand(&top, &mut p)?;
+    let stages = stages(&top, &mut p)?;
+    let staff_sec = top.section("staff", &ROLES)?;
+    let staff = [
+        staff(&staff_sec, ROLES[0], &mut p)?,
+        staff(&staff_sec, ROLES[1], &mut p)?,
+        staff(&staff_sec, ROLES[2], &mut p)?,
+    ];
+    let rv = top.section(
+        "annual_reviews",
+        &["case_officer_hours", "reserved_share", "overdue_at_start"],
+    )?;
+    let reviews = Reviews {
+        hours: rv.param("case_officer_hours", Domain::NONNEG, &mut p)?,
+        reserved_share: rv.param("reserved_share", Domain::PROB, &mut p)?,
+        overdue_at_start: rv.param("overdue_at_start", Domain::NONNEG, &mut p)?,
+    };
+    let pipeline = pipeline(&top, &mut p)?;
+    let caseload = caseload(&top, &mut p)?;
+    let finance = finance(&top, &mut p)?;
+    let interventions = interventions(&top, &clock, &mut p)?;
+    for (i, iv) in interventions.iter().enumerate() {
+        if let Intervention::NewSchool { setting, .. } = iv.kind {
+            if caseload.capacity[setting].is_none() {
+                let node = top.array("interventions")?[i];
+                return Err(InputError::new(
+                    &node.loc,
+                    format!("interventions[{i}].setting"),
+                    format!(
+                        "a new school adds places to `{}`, which has no `capacity.{}`; give the places it has now",
+                        SETTINGS[setting], SETTINGS[setting]
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(Model {
+        name,
+        description,
+        authority,
+        la_code,
+        clock,
+        params: p,
+        demand,
+        stages,
+        staff,
+        reviews,
+        pipeline,
+        caseload,
+        finance,
+        interventions,
+        files: loaded.files.clone(),
+    })
+}
+
+fn demand(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Demand> {
+    let d = top.section(
+        "demand",
+        &[
+            "requests_per_year",
+            "growth",
+            "seasonality",
+            "dispersion",
+            "refusal_rate",
+            "appeal_rate",
+            "appeal_success",
+            "appeal_weeks",
+            "plan_rate",
+        ],
+    )?;
+    let seasonality: [ParamId; 12] = d
+        .param_array("seasonality", 12, Domain::NONNEG, p)?
+        .try_into()
+        .expect("length checked");
+    Ok(Demand {
+        requests_per_year: d.param("requests_per_year", Domain::NONNEG, p)?,
+        growth: d.param("growth", Domain::GROWTH, p)?,
+        seasonality,
+        dispersion: match d.opt("dispersion") {
+            Some(_) => Some(d.param("dispersion", Domain::POS, p)?),
+            None => None,
+        },
+        refusal_rate: d.param("refusal_rate", Domain::PROB, p)?,
+        appeal_rate: d.param_or("appeal_rate", Domain::PROB, 0.0, p)?,
+        appeal_success: d.param_or("appeal_success", Domain::PROB, 0.0, p)?,
+        appeal_weeks: d.param_or(
+            "appeal_weeks",
+            Domain::closed(0.0, 100.0, "weeks from 0 to 100"),
+            20.0,
+            p,
+        )?,
+        plan_rate: d.param("plan_rate", Domain::PROB, p)?,
+    })
+}
+
+fn stages(top: &Section<'_>, p: &mut ParamTable) -> InputResult<[Stage; 3]> {
+    let pr = top.section("process", &STAGES)?;
+    let weeks = Domain::closed(0.0, 52.0, "weeks from 0 to 52");
+    let mut out = Vec::new();
+    for st in STAGES {
+        let s = pr.section(
+            st,
+            &[
+                "min_weeks",
+                "extra_weeks",
+                "ep_hours",
+                "case_officer_hours",
+                "manager_hours",
+            ],
+        )?;
+        out.push(Stage {
+            min_weeks: s.param("min_weeks", weeks, p)?,
+            extra_weeks: s.param("extra_weeks", weeks, p)?,
+            hours: [
+                s.param_or("ep_hours", Domain::NONNEG, 0.0, p)?,
+                s.param_or("case_officer_hours", Domain::NONNEG, 0.0, p)?,
+                s.param_or("manager_hours", Domain::NONNEG, 0.0, p)?,
+            ],
+        });
+    }
+    Ok(out.try_into().expect("three stages"))
+}
+
+fn staff(sec: &Section<'_>, role: &str, p: &mut ParamTable) -> InputResult<Staff> {
+    let s = sec.section(
+        role,
+        &[
+            "posts",
+            "in_post",
+            "hours_per_week",
+            "statutory_share",
+            "attrition",
+            "recruitment_months",
+            "fill_rate",
+            "ramp_months",
+            "salary",
+            "agency_fte",
+            "agency_cover",
+            "agency_cost",
+        ],
+    )?;
+    let months = Domain::closed(0.0, 60.0, "months from 0 to 60");
+    Ok(Staff {
+        posts: s.param("posts", Domain::NONNEG, p)?,
+        in_post: s.param("in_post", Domain::NONNEG, p)?,
+        hours_per_week: s.param(
+            "hours_per_week",
+            Domain::closed(0.0, 80.0, "hours from 0 to 80"),
+            p,
+        )?,
+        statutory_share: s.param("statutory_share", Domain::PROB, p)?,
+        attrition: s.param("attrition", Domain::PROB, p)?,
+        recruitment_months: s.param("recruitment_months", months, p)?,
+        fill_rate: s.param(
+            "fill_rate",
+            Domain::closed(0.01, 1.0, "a probability in [0.01, 1]"),
+            p,
+        )?,
+        ramp_months: s.param_or("ramp_months", months, 0.0, p)?,
+        salary: s.param("salary", Domain::NONNEG, p)?,
+        agency_fte: s.param_or("agency_fte", Domain::NONNEG, 0.0, p)?,
+        agency_cover: s.param_or("agency_cover", Domain::PROB, 0.0, p)?,
+        agency_cost: s.param_or("agency_cost", Domain::NONNEG, 0.0, p)?,
+    })
+}
+
+fn pipeline(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Vec<OpenCohort>> {
+    let stage_opts: Vec<(&str, usize)> = STAGES.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let mut out = Vec::new();
+    for (i, node) in top.array("pipeline")?.into_iter().enumerate() {
+        let s = top.item(
+            "pipeline",
+            i,
+            node,
+            &["stage", "count", "age_weeks_low", "age_weeks_high"],
+        )?;
+        let lo = s.int("age_weeks_low", 0, MAX_OPEN_AGE_WEEKS)?;
+        let hi = s.int("age_weeks_high", 0, MAX_OPEN_AGE_WEEKS)?;
+        if hi < lo {
+            let e = s.req("age_weeks_high", "")?;
+            return Err(InputError::new(
+                &e.node.loc,
+                s.key("age_weeks_high"),
+                format!("must be at least age_weeks_low ({lo}); got {hi}"),
+            ));
+        }
+        out.push(OpenCohort {
+            stage: s.choice("stage", &stage_opts)?,
+            count: s.param(
+                "count",
+                Domain::closed(0.0, 1e6, "a count from 0 to 1,000,000"),
+                p,
+            )?,
+            age_low: lo as u32,
+            age_high: hi as u32,
+        });
+    }
+    Ok(out)
+}
+
+fn bands() -> [&'static str; 5] {
+    AGE_BANDS.map(|b| b.0)
+}
+
+fn caseload(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Caseload> {
+    let c = top.section(
+        "caseload",
+        &[
+            "by_setting",
+            "by_age",
+            "net_migration",
+            "new_plan_age",
+            "new_plan_setting_school",
+            "new_plan_setting_post16",
+            "ceasing_rate",
+            "moves",
+        ],
+    )?;
+    let count = Domain::closed(0.0, 1e7, "a count from 0 to 10,000,000");
+    let arr8 = |v: Vec<ParamId>| -> [ParamId; N_SETTINGS] { v.try_into().expect("8 settings") };
+    let arr5 = |v: Vec<ParamId>| -> [ParamId; 5] { v.try_into().expect("5 bands") };
+    let by_setting = arr8(c.named_params("by_setting", &SETTINGS, count, p)?);
+    let by_age = arr5(c.named_params("by_age", &bands(), count, p)?);
+    let new_age = arr5(c.named_params("new_plan_age", &bands(), Domain::NONNEG, p)?);
+    let school = arr8(c.named_params("new_plan_setting_school", &SETTINGS, Domain::NONNEG, p)?);
+    let post16 = arr8(c.named_params("new_plan_setting_post16", &SETTINGS, Domain::NONNEG, p)?);
+    for (key, ids) in [
+        ("by_age", &by_age[..]),
+        ("new_plan_age", &new_age[..]),
+        ("new_plan_setting_school", &school[..]),
+        ("new_plan_setting_post16", &post16[..]),
+    ] {
+        require_some_weight(&c, key, ids, p)?;
+    }
+    let moves = c.section("moves", &["special_at_11", "post16_at_16", "post16_at_19"])?;
+    let cap = top.section_opt("capacity", &SETTINGS)?;
+    let mut capacity = [None; N_SETTINGS];
+    if let Some(cap) = cap {
+        for (i, s) in SETTINGS.iter().enumerate() {
+            if cap.has(s) {
+                capacity[i] = Some(cap.param(s, count, p)?);
+            }
+        }
+    }
+    Ok(Caseload {
+        by_setting,
+        by_age,
+        net_migration: c.param(
+            "net_migration",
+            Domain::closed(-0.5, 0.5, "an annual rate from -0.5 to 0.5"),
+            p,
+        )?,
+        new_age,
+        new_setting_school: school,
+        new_setting_post16: post16,
+        ceasing: arr5(c.named_params("ceasing_rate", &bands(), Domain::PROB, p)?),
+        to_special_at_11: moves.param("special_at_11", Domain::PROB, p)?,
+        to_post16_at_16: moves.param("post16_at_16", Domain::PROB, p)?,
+        to_post16_at_19: moves.param("post16_at_19", Domain::PROB, p)?,
+        capacity,
+    })
+}
+
+/// Shares that are all fixed at zero cannot be normalised.
+fn require_some_weight(
+    c: &Section<'_>,
+    key: &str,
+    ids: &[ParamId],
+    p: &ParamTable,
+) -> InputResult<()> {
+    let all_zero = ids
+        .iter()
+        .all(|id| p.params[id.0 as usize].fixed_value() == Some(0.0));
+    if all_zero {
+        let loc = c.opt(key).map_or(c.loc.clone(), |e| e.node.loc.clone());
+        return Err(InputError::new(
+            &loc,
+            c.key(key),
+            "all entries are zero; at least one must be positive (they are used as shares)",
+        ));
+    }
+    Ok(())
+}
+
+fn finance(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Finance> {
+    let f = top.section(
+        "finance",
+        &[
+            "hnb_income",
+            "income_growth",
+            "other_income",
+            "opening_balance",
+            "cost_per_plan",
+            "inflation",
+            "other_expenditure",
+            "other_expenditure_growth",
+            "transport",
+        ],
+    )?;
+    let money = Domain::closed(-1e11, 1e11, "an amount in pounds within ±£100bn");
+    let transport = match f.section_opt("transport", &["share", "cost_per_pupil", "inflation"])? {
+        None => None,
+        Some(t) => Some(Transport {
+            share: t.param("share", Domain::PROB, p)?,
+            cost_per_pupil: t.param("cost_per_pupil", Domain::NONNEG, p)?,
+            inflation: t.param("inflation", Domain::GROWTH, p)?,
+        }),
+    };
+    Ok(Finance {
+        hnb_income: f.param(
+            "hnb_income",
+            Domain::closed(0.0, 1e11, "pounds from 0 to £100bn"),
+            p,
+        )?,
+        income_growth: f.param("income_growth", Domain::GROWTH, p)?,
+        other_income: f.param_or("other_income", money, 0.0, p)?,
+        opening_balance: f.param("opening_balance", money, p)?,
+        cost_per_plan: f
+            .named_params("cost_per_plan", &SETTINGS, Domain::NONNEG, p)?
+            .try_into()
+            .expect("8 settings"),
+        inflation: f
+            .named_params("inflation", &SETTINGS, Domain::GROWTH, p)?
+            .try_into()
+            .expect("8 settings"),
+        other_expenditure: f.param(
+            "other_expenditure",
+            Domain::closed(0.0, 1e11, "pounds from 0 to £100bn"),
+            p,
+        )?,
+        other_expenditure_growth: f.param("other_expenditure_growth", Domain::GROWTH, p)?,
+        transport,
+    })
+}
+
+const KINDS: [&str; 6] = [
+    "temporary_staff",
+    "posts",
+    "demand_effect",
+    "new_school",
+    "funding",
+    "saving",
+];
+
+fn interventions(
+    top: &Section<'_>,
+    clock: &Clock,
+    p: &mut ParamTable,
+) -> InputResult<Vec<NamedIntervention>> {
+    let mut out = Vec::new();
+    let role_opts: Vec<(&str, usize)> = ROLES.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let setting_opts: Vec<(&str, usize)> =
+        SETTINGS.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let kind_opts: Vec<(&str, usize)> = KINDS.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let money = Domain::closed(0.0, 1e11, "pounds from 0 to £100bn");
+    for (i, node) in top.array("interventions")?.into_iter().enumerate() {
+        // Read `type` first: it decides which keys are allowed.
+        let any = top.item("interventions", i, node, &ALL_INTERVENTION_KEYS)?;
+        let kind = any.choice("type", &kind_opts)?;
+        let keys: &[&str] = match KINDS[kind] {
+            "temporary_staff" => &[
+                "type",
+                "name",
+                "role",
+                "from",
+                "until",
+                "fte",
+                "budget",
+                "day_rate",
+                "statutory_share",
+            ],
+            "posts" => &["type", "name", "role", "from", "count", "productivity"],
+            "demand_effect" => &[
+                "type",
+                "name",
+                "from",
+                "ramp_months",
+                "requests_factor",
+                "refusal_rate",
+            ],
+            "new_school" => &["type", "name", "setting", "opens", "places", "fill_years"],
+            _ => &["type", "name", "from", "until", "amount_per_year"],
+        };
+        let s = top.item("interventions", i, node, keys)?;
+        let name = s.string_opt("name")?.unwrap_or(KINDS[kind]).to_string();
+        let month = |key: &str| -> InputResult<usize> {
+            let (ym, loc) = s.month(key)?;
+            in_horizon(&s, key, ym, &loc, clock, false)
+        };
+        let until = |key: &str, from: usize| -> InputResult<usize> {
+            let (ym, loc) = s.month(key)?;
+            let u = in_horizon(&s, key, ym, &loc, clock, true)?;
+            if u <= from {
+                return Err(InputError::new(
+                    &loc,
+                    s.key(key),
+                    format!("must come after `from` ({})", clock.month(from)),
+                ));
+            }
+            Ok(u)
+        };
+        let k = match KINDS[kind] {
+            "temporary_staff" => {
+                let from = month("from")?;
+                let (fte, budget) = match (s.has("fte"), s.has("budget")) {
+                    (true, false) => (Some(s.param("fte", Domain::NONNEG, p)?), None),
+                    (false, true) => (None, Some(s.param("budget", money, p)?)),
+                    _ => {
+                        return Err(InputError::new(
+                            &s.loc,
+                            s.key("fte"),
+                            "give exactly one of `fte` (staff bought) or `budget` (pounds to spend over the period)",
+                        ))
+                    }
+                };
+                Intervention::TemporaryStaff {
+                    role: s.choice("role", &role_opts)?,
+                    from,
+                    until: until("until", from)?,
+                    fte,
+                    budget,
+                    day_rate: s.param("day_rate", Domain::POS, p)?,
+                    statutory_share: s.param_or("statutory_share", Domain::PROB, 1.0, p)?,
+                }
+            }
+            "posts" => Intervention::Posts {
+                role: s.choice("role", &role_opts)?,
+                from: month("from")?,
+                count: s.param(
+                    "count",
+                    Domain::closed(0.0, 1000.0, "a number of posts from 0 to 1000"),
+                    p,
+                )?,
+                productivity: s.param_or(
+                    "productivity",
+                    Domain::closed(0.0, 2.0, "a factor from 0 to 2"),
+                    1.0,
+                    p,
+                )?,
+            },
+            "demand_effect" => Intervention::DemandEffect {
+                from: month("from")?,
+                ramp_months: s.param_or(
+                    "ramp_months",
+                    Domain::closed(0.0, 120.0, "months from 0 to 120"),
+                    0.0,
+                    p,
+                )?,
+                requests_factor: s.param(
+                    "requests_factor",
+                    Domain::closed(0.0, 10.0, "a factor from 0 to 10"),
+                    p,
+                )?,
+                refusal_rate: if s.has("refusal_rate") {
+                    Some(s.param("refusal_rate", Domain::PROB, p)?)
+                } else {
+                    None
+                },
+            },
+            "new_school" => Intervention::NewSchool {
+                setting: s.choice("setting", &setting_opts)?,
+                opens: {
+                    let (ym, loc) = s.month("opens")?;
+                    in_horizon(&s, "opens", ym, &loc, clock, false)?
+                },
+                places: s.param(
+                    "places",
+                    Domain::closed(0.0, 1e5, "places from 0 to 100,000"),
+                    p,
+                )?,
+                fill_years: s.param_or(
+                    "fill_years",
+                    Domain::closed(1.0, 10.0, "years from 1 to 10"),
+                    1.0,
+                    p,
+                )?,
+            },
+            k => {
+                let from = month("from")?;
+                let until = until("until", from)?;
+                let amount_per_year = s.param("amount_per_year", money, p)?;
+                if k == "funding" {
+                    Intervention::Funding {
+                        from,
+                        until,
+                        amount_per_year,
+                    }
+                } else {
+                    Intervention::Saving {
+                        from,
+                        until,
+                        amount_per_year,
+                    }
+                }
+            }
+        };
+        out.push(NamedIntervention { name, kind: k });
+    }
+    Ok(out)
+}
+
+const ALL_INTERVENTION_KEYS: [&str; 19] = [
+    "type",
+    "name",
+    "role",
+    "from",
+    "until",
+    "fte",
+    "budget",
+    "day_rate",
+    "statutory_share",
+    "count",
+    "productivity",
+    "ramp_months",
+    "requests_factor",
+    "refusal_rate",
+    "setting",
+    "opens",
+    "places",
+    "fill_years",
+    "amount_per_year",
+];
+
+/// Month index of a dated key, which must fall inside the horizon (`until` may be its end).
+fn in_horizon(
+    s: &Section<'_>,
+    key: &str,
+    ym: YearMonth,
+    loc: &Loc,
+    clock: &Clock,
+    end_ok: bool,
+) -> InputResult<usize> {
+    let d = ym.index() - clock.start.index();
+    let max = clock.months as i64 - i64::from(!end_ok);
+    if d < 0 || d > max {
+        let last = clock.month(clock.months - 1);
+        return Err(InputError::new(
+            loc,
+            s.key(key),
+            format!(
+                "{ym} is outside the horizon; allowed: {} to {}",
+                clock.start,
+                if end_ok {
+                    clock.month(clock.months)
+                } else {
+                    last
+                }
+            ),
+        ));
+    }
+    Ok(d as usize)
+}

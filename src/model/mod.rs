@@ -1,0 +1,253 @@
+//! The compiled model: every input as an indexed parameter, and the structure of the
+//! authority and its interventions, ready for the engine (no strings or maps in the hot loop).
+
+pub mod compile;
+pub mod dist;
+
+use crate::calendar::Clock;
+use dist::{Dist, Param};
+
+/// Index of an input in [`ParamTable`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamId(pub u32);
+
+/// All inputs of a model, fixed and uncertain, by name.
+#[derive(Debug, Clone, Default)]
+pub struct ParamTable {
+    pub params: Vec<Param>,
+}
+
+impl ParamTable {
+    pub fn add(&mut self, p: Param) -> ParamId {
+        self.params.push(p);
+        ParamId(self.params.len() as u32 - 1)
+    }
+
+    /// A fixed input the file did not set (a documented default).
+    pub fn fixed(&mut self, name: &str, x: f64) -> ParamId {
+        self.add(Param {
+            name: name.to_string(),
+            dist: Dist::Fixed(x),
+            desc: format!("{} (default)", crate::scenario::dist_spec::fmt_num(x)),
+            domain: dist::Domain::ANY,
+            truncate: None,
+            per_year: false,
+            origin: "default".to_string(),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.params.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.params.is_empty()
+    }
+}
+
+pub const SETTINGS: [&str; 8] = [
+    "mainstream",
+    "resourced",
+    "la_special",
+    "academy_special",
+    "independent_special",
+    "alternative_provision",
+    "post16",
+    "other",
+];
+pub const N_SETTINGS: usize = 8;
+pub const MAINSTREAM: usize = 0;
+pub const LA_SPECIAL: usize = 2;
+pub const ACADEMY_SPECIAL: usize = 3;
+pub const INDEPENDENT: usize = 4;
+pub const POST16: usize = 6;
+
+/// Ages 0 to 25 inclusive.
+pub const N_AGES: usize = 26;
+/// Age groups of the DSG management plan and SEN2: (key, first age, last age).
+pub const AGE_BANDS: [(&str, usize, usize); 5] = [
+    ("under_5", 0, 4),
+    ("age_5_10", 5, 10),
+    ("age_11_15", 11, 15),
+    ("age_16_19", 16, 19),
+    ("age_20_25", 20, 25),
+];
+
+pub const ROLES: [&str; 3] = ["ep", "case_officer", "manager"];
+pub const N_ROLES: usize = 3;
+pub const CASE_OFFICER: usize = 1;
+
+/// Working days a full-time temporary worker is paid for in a year.
+pub const WORKING_DAYS_PER_YEAR: f64 = 210.0;
+
+#[derive(Debug, Clone)]
+pub struct Demand {
+    pub requests_per_year: ParamId,
+    pub growth: ParamId,
+    pub seasonality: [ParamId; 12],
+    /// Negative-binomial shape for over-dispersed weekly requests; `None` = Poisson.
+    pub dispersion: Option<ParamId>,
+    pub refusal_rate: ParamId,
+    pub appeal_rate: ParamId,
+    pub appeal_success: ParamId,
+    pub appeal_weeks: ParamId,
+    pub plan_rate: ParamId,
+}
+
+/// One step of the statutory process: a minimum elapsed time, a random extra, and the
+/// professional hours it needs by role.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub min_weeks: ParamId,
+    pub extra_weeks: ParamId,
+    pub hours: [ParamId; N_ROLES],
+}
+
+pub const STAGES: [&str; 3] = ["decision", "advice", "drafting"];
+pub const DECISION: usize = 0;
+pub const ADVICE: usize = 1;
+pub const DRAFTING: usize = 2;
+
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub posts: ParamId,
+    pub in_post: ParamId,
+    pub hours_per_week: ParamId,
+    pub statutory_share: ParamId,
+    pub attrition: ParamId,
+    pub recruitment_months: ParamId,
+    pub fill_rate: ParamId,
+    pub ramp_months: ParamId,
+    pub salary: ParamId,
+    pub agency_fte: ParamId,
+    pub agency_cover: ParamId,
+    pub agency_cost: ParamId,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reviews {
+    pub hours: ParamId,
+    pub reserved_share: ParamId,
+    pub overdue_at_start: ParamId,
+}
+
+/// Open cases at the start: `count` cases in `stage` whose requests are `age_low..age_high`
+/// weeks old.
+#[derive(Debug, Clone)]
+pub struct OpenCohort {
+    pub stage: usize,
+    pub count: ParamId,
+    pub age_low: u32,
+    pub age_high: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Caseload {
+    pub by_setting: [ParamId; N_SETTINGS],
+    pub by_age: [ParamId; 5],
+    pub net_migration: ParamId,
+    pub new_age: [ParamId; 5],
+    pub new_setting_school: [ParamId; N_SETTINGS],
+    pub new_setting_post16: [ParamId; N_SETTINGS],
+    pub ceasing: [ParamId; 5],
+    pub to_special_at_11: ParamId,
+    pub to_post16_at_16: ParamId,
+    pub to_post16_at_19: ParamId,
+    /// Places in state-funded special schools; when full, new placements go independent.
+    pub capacity: [Option<ParamId>; N_SETTINGS],
+}
+
+#[derive(Debug, Clone)]
+pub struct Transport {
+    pub share: ParamId,
+    pub cost_per_pupil: ParamId,
+    pub inflation: ParamId,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finance {
+    pub hnb_income: ParamId,
+    pub income_growth: ParamId,
+    pub other_income: ParamId,
+    pub opening_balance: ParamId,
+    pub cost_per_plan: [ParamId; N_SETTINGS],
+    pub inflation: [ParamId; N_SETTINGS],
+    pub other_expenditure: ParamId,
+    pub other_expenditure_growth: ParamId,
+    pub transport: Option<Transport>,
+}
+
+/// A dated what-if. Months are indices from the model's start month; `until` is exclusive.
+#[derive(Debug, Clone)]
+pub enum Intervention {
+    /// Temporary capacity bought for a period (agency or locum staff), e.g. the £784k.
+    TemporaryStaff {
+        role: usize,
+        from: usize,
+        until: usize,
+        /// FTE bought, or `None` when it follows from `budget`.
+        fte: Option<ParamId>,
+        budget: Option<ParamId>,
+        day_rate: ParamId,
+        statutory_share: ParamId,
+    },
+    /// Permanent posts added to the establishment, recruited with the role's lag.
+    Posts {
+        role: usize,
+        from: usize,
+        count: ParamId,
+        productivity: ParamId,
+    },
+    /// A change in requests (and optionally refusals) from a date, reached over a ramp.
+    DemandEffect {
+        from: usize,
+        ramp_months: ParamId,
+        requests_factor: ParamId,
+        refusal_rate: Option<ParamId>,
+    },
+    /// New places in a setting from an opening month, filling over whole years.
+    NewSchool {
+        setting: usize,
+        opens: usize,
+        places: ParamId,
+        fill_years: ParamId,
+    },
+    /// Extra high-needs income per year over a period (transfers, Safety Valve).
+    Funding {
+        from: usize,
+        until: usize,
+        amount_per_year: ParamId,
+    },
+    /// Lower high-needs spending per year over a period.
+    Saving {
+        from: usize,
+        until: usize,
+        amount_per_year: ParamId,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct NamedIntervention {
+    pub name: String,
+    pub kind: Intervention,
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub name: String,
+    pub description: String,
+    pub authority: String,
+    pub la_code: String,
+    pub clock: Clock,
+    pub params: ParamTable,
+    pub demand: Demand,
+    pub stages: [Stage; 3],
+    pub staff: [Staff; N_ROLES],
+    pub reviews: Reviews,
+    pub pipeline: Vec<OpenCohort>,
+    pub caseload: Caseload,
+    pub finance: Finance,
+    pub interventions: Vec<NamedIntervention>,
+    /// Files read, the scenario first, then what it extends.
+    pub files: Vec<std::path::PathBuf>,
+}

@@ -1,0 +1,51 @@
+//! summary.json: run details, yearly metric summaries and probabilities.
+
+use super::Report;
+use crate::stats::PERCENTILES;
+use anyhow::{Context, Result};
+use serde_json::{json, Map, Value};
+use std::path::Path;
+
+fn number(x: f64) -> Value {
+    if x.is_finite() {
+        // Same rounding as the CSV files, so the two agree.
+        json!(super::num(x).parse::<f64>().unwrap_or(x))
+    } else {
+        Value::Null
+    }
+}
+
+pub fn write(report: &Report<'_>, version: &str, path: &Path) -> Result<()> {
+    let r = report.results;
+    let mut metrics = Vec::new();
+    for (k, m) in r.metrics.iter().enumerate() {
+        for (j, p) in r.years.iter().enumerate() {
+            let s = &report.summaries[r.column(k, r.months.len() + j)];
+            let mut o = Map::new();
+            o.insert("metric".into(), json!(m.name));
+            o.insert("period".into(), json!(p.label));
+            o.insert("mean".into(), number(s.mean));
+            o.insert("sd".into(), number(s.sd));
+            for (pc, q) in PERCENTILES.iter().zip(s.q) {
+                o.insert(format!("p{pc}"), number(q));
+            }
+            metrics.push(Value::Object(o));
+        }
+    }
+    let probabilities: Vec<Value> = report
+        .probabilities
+        .iter()
+        .map(|(e, period, p)| json!({"event": e, "period": period, "p": number(*p)}))
+        .collect();
+    let doc = json!({
+        "scenario": r.scenario,
+        "runs": r.runs,
+        "seed": r.seed,
+        "version": version,
+        "metrics": metrics,
+        "probabilities": probabilities,
+    });
+    let text = serde_json::to_string_pretty(&doc)?;
+    std::fs::write(path, text + "\n").with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}

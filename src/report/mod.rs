@@ -1,0 +1,126 @@
+//! Output files of `sendcast run`, written into a fresh folder that replaces DIR only when
+//! every file is complete.
+
+pub mod csv_out;
+pub mod json_out;
+pub mod table;
+
+use crate::run::Results;
+use crate::stats::{self, Summary};
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+/// A probability reported per financial year.
+pub struct Event {
+    pub name: &'static str,
+    pub metric: &'static str,
+    pub test: fn(f64) -> bool,
+}
+
+pub const EVENTS: [Event; 2] = [
+    Event {
+        name: "dsg_in_year_balance_ge_0",
+        metric: "dsg_in_year_balance",
+        test: |x| x >= 0.0,
+    },
+    Event {
+        name: "plans_within_20_weeks_pct_ge_60",
+        metric: "plans_within_20_weeks_pct",
+        test: |x| x >= 60.0,
+    },
+];
+
+/// Everything the exporters need, computed once.
+pub struct Report<'a> {
+    pub results: &'a Results,
+    pub summaries: Vec<Summary>,
+    /// (event, period label, p)
+    pub probabilities: Vec<(String, String, f64)>,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(results: &'a Results) -> Report<'a> {
+        let summaries = results.summaries();
+        let mut probabilities = Vec::new();
+        for e in &EVENTS {
+            let k = results.metric_index(e.metric).expect("event metric exists");
+            for (j, p) in results.years.iter().enumerate() {
+                let col = results.column(k, results.months.len() + j);
+                let v = results.column_values(col);
+                probabilities.push((
+                    e.name.to_string(),
+                    p.label.clone(),
+                    stats::probability(&v, e.test),
+                ));
+            }
+        }
+        Report {
+            results,
+            summaries,
+            probabilities,
+        }
+    }
+
+    /// Summary of metric `name` in financial year `label`.
+    pub fn year(&self, name: &str, label: &str) -> Option<&Summary> {
+        let r = self.results;
+        let k = r.metric_index(name)?;
+        let j = r.years.iter().position(|p| p.label == label)?;
+        Some(&self.summaries[r.column(k, r.months.len() + j)])
+    }
+
+    pub fn probability(&self, event: &str, label: &str) -> Option<f64> {
+        self.probabilities
+            .iter()
+            .find(|p| p.0 == event && p.1 == label)
+            .map(|p| p.2)
+    }
+}
+
+/// Write summary.csv, monthly.csv, summary.json and probabilities.csv into `dir`, replacing it
+/// whole only when all are written.
+pub fn write_all(report: &Report<'_>, version: &str, dir: &Path) -> Result<()> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let name = dir
+        .file_name()
+        .map_or("out".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).ok();
+    }
+    std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    let written = (|| -> Result<()> {
+        csv_out::write_summary(report, &tmp.join("summary.csv"))?;
+        csv_out::write_monthly(report, &tmp.join("monthly.csv"))?;
+        csv_out::write_probabilities(report, &tmp.join("probabilities.csv"))?;
+        json_out::write(report, version, &tmp.join("summary.json"))?;
+        Ok(())
+    })();
+    if let Err(e) = written {
+        std::fs::remove_dir_all(&tmp).ok();
+        return Err(e);
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("replacing {}", dir.display()))?;
+    }
+    std::fs::rename(&tmp, dir).with_context(|| format!("moving results into {}", dir.display()))?;
+    Ok(())
+}
+
+/// A number as written in CSV and JSON: up to 4 decimals, no trailing zeros; empty if undefined.
+pub fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let s = format!("{x:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}

@@ -1,0 +1,182 @@
+//! Monte Carlo: many trajectories in parallel, each from its own random streams, reduced to
+//! per-metric, per-period distributions.
+
+use crate::calendar::fy_label;
+use crate::engine::{self, draw, series, Scratch};
+use crate::model::Model;
+use crate::stats::metrics::{self, Metric};
+use crate::stats::{self, Summary};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub runs: usize,
+    pub seed: u64,
+    /// Show a progress bar (only drawn when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// A reporting period: months `lo..hi` of the horizon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Period {
+    pub label: String,
+    pub lo: usize,
+    pub hi: usize,
+    pub financial_year: bool,
+}
+
+pub fn periods(model: &Model) -> (Vec<Period>, Vec<Period>) {
+    let c = &model.clock;
+    let months = (0..c.months)
+        .map(|m| Period {
+            label: c.month(m).to_string(),
+            lo: m,
+            hi: m + 1,
+            financial_year: false,
+        })
+        .collect();
+    let fy0 = c.start.fy_start_year();
+    let years = (0..c.n_fy)
+        .map(|y| {
+            let lo = c
+                .month_fy
+                .iter()
+                .position(|&f| f as usize == y)
+                .expect("year has months");
+            let hi = c
+                .month_fy
+                .iter()
+                .rposition(|&f| f as usize == y)
+                .expect("year has months")
+                + 1;
+            Period {
+                label: fy_label(fy0 + y as i32),
+                lo,
+                hi,
+                financial_year: true,
+            }
+        })
+        .collect();
+    (months, years)
+}
+
+/// Every trajectory's value of every metric in every period.
+pub struct Results {
+    pub scenario: String,
+    pub runs: usize,
+    pub seed: u64,
+    pub metrics: Vec<Metric>,
+    pub months: Vec<Period>,
+    pub years: Vec<Period>,
+    /// Row per trajectory: metric-major, then months followed by years.
+    pub values: Vec<f64>,
+}
+
+impl Results {
+    pub fn n_periods(&self) -> usize {
+        self.months.len() + self.years.len()
+    }
+
+    fn row_len(&self) -> usize {
+        self.metrics.len() * self.n_periods()
+    }
+
+    /// Column index of (metric, period) where period counts months first, then years.
+    pub fn column(&self, metric: usize, period: usize) -> usize {
+        metric * self.n_periods() + period
+    }
+
+    pub fn metric_index(&self, name: &str) -> Option<usize> {
+        self.metrics.iter().position(|m| m.name == name)
+    }
+
+    /// Values of one column across trajectories.
+    pub fn column_values(&self, col: usize) -> Vec<f64> {
+        self.values
+            .chunks_exact(self.row_len())
+            .map(|r| r[col])
+            .collect()
+    }
+
+    /// Summaries of every column, in column order.
+    pub fn summaries(&self) -> Vec<Summary> {
+        const BLOCK: usize = 64;
+        let row_len = self.row_len();
+        let n_blocks = row_len.div_ceil(BLOCK);
+        let blocks: Vec<Vec<Summary>> = (0..n_blocks)
+            .into_par_iter()
+            .map(|b| {
+                let lo = b * BLOCK;
+                let hi = (lo + BLOCK).min(row_len);
+                let mut cols = vec![Vec::with_capacity(self.runs); hi - lo];
+                for row in self.values.chunks_exact(row_len) {
+                    for (c, col) in cols.iter_mut().enumerate() {
+                        col.push(row[lo + c]);
+                    }
+                }
+                cols.iter_mut().map(|c| stats::summarise(c)).collect()
+            })
+            .collect();
+        blocks.into_iter().flatten().collect()
+    }
+}
+
+/// Run `opts.runs` trajectories of `model`.
+pub fn run(model: &Model, opts: &RunOptions) -> Results {
+    let metrics = metrics::all();
+    let (months, years) = periods(model);
+    let n_periods = months.len() + years.len();
+    let row_len = metrics.len() * n_periods;
+    let mut values = vec![0.0; opts.runs * row_len];
+    let bar = progress_bar(opts);
+    let m_count = model.clock.months;
+    values.par_chunks_mut(row_len).enumerate().for_each_init(
+        || (Scratch::default(), vec![0.0; series::N_SERIES * m_count]),
+        |(scratch, raw), (i, row)| {
+            trajectory(model, opts.seed, i as u64, scratch, raw);
+            for (k, metric) in metrics.iter().enumerate() {
+                let base = k * n_periods;
+                for (j, p) in months.iter().chain(years.iter()).enumerate() {
+                    row[base + j] = metric.kind.value(raw, m_count, p.lo, p.hi);
+                }
+            }
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+        },
+    );
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Results {
+        scenario: model.name.clone(),
+        runs: opts.runs,
+        seed: opts.seed,
+        metrics,
+        months,
+        years,
+        values,
+    }
+}
+
+/// One trajectory's raw monthly series.
+pub fn trajectory(model: &Model, seed: u64, index: u64, scratch: &mut Scratch, raw: &mut [f64]) {
+    let mut prng = draw::stream(seed, index, draw::PARAM_STREAM);
+    let d = draw::Draw::new(model, &mut prng);
+    let mut rng = draw::stream(seed, index, draw::PROCESS_STREAM);
+    engine::simulate(model, &d, &mut rng, scratch, raw);
+}
+
+fn progress_bar(opts: &RunOptions) -> Option<ProgressBar> {
+    use std::io::IsTerminal;
+    if !opts.progress || !std::io::stderr().is_terminal() || opts.runs < 1000 {
+        return None;
+    }
+    let b = ProgressBar::new(opts.runs as u64);
+    b.set_style(
+        ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} runs  {elapsed} (eta {eta})")
+            .expect("valid template"),
+    );
+    Some(b)
+}

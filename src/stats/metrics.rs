@@ -1,0 +1,96 @@
+//! The reported metrics, how each is built from the raw monthly series, and how it rolls up
+//! to a financial year (stock at the year's last month, flow summed, ratio of sums).
+
+use crate::engine::series as s;
+use crate::model::{N_SETTINGS, SETTINGS};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// Value at the end of the period.
+    Stock(usize),
+    /// Total over the period.
+    Flow(usize),
+    /// Income minus expenditure over the period.
+    Balance,
+    /// `scale * sum(numerator) / sum(denominator)` over the period; undefined when 0 events.
+    Ratio(usize, usize, f64),
+}
+
+#[derive(Debug, Clone)]
+pub struct Metric {
+    pub name: String,
+    pub kind: Kind,
+}
+
+/// Every metric, in output order.
+pub fn all() -> Vec<Metric> {
+    let m = |name: &str, kind| Metric {
+        name: name.to_string(),
+        kind,
+    };
+    let mut v = vec![m("ehcps", Kind::Stock(s::EHCPS))];
+    for (i, name) in SETTINGS.iter().enumerate().take(N_SETTINGS) {
+        v.push(m(
+            &format!("ehcps_{name}"),
+            Kind::Stock(s::EHCPS_BY_SETTING + i),
+        ));
+    }
+    v.extend([
+        m("requests", Kind::Flow(s::REQUESTS)),
+        m("decisions", Kind::Flow(s::DECISIONS)),
+        m("refusals", Kind::Flow(s::REFUSALS)),
+        m(
+            "decisions_within_6_weeks_pct",
+            Kind::Ratio(s::DECISIONS_6W, s::DECISIONS, 100.0),
+        ),
+        m("new_plans", Kind::Flow(s::NEW_PLANS)),
+        m("assessments_without_plan", Kind::Flow(s::NO_PLAN)),
+        m(
+            "plans_within_20_weeks_pct",
+            Kind::Ratio(s::PLANS_20W, s::NEW_PLANS, 100.0),
+        ),
+        m(
+            "mean_weeks_to_plan",
+            Kind::Ratio(s::WEEKS_TO_PLAN, s::NEW_PLANS, 1.0),
+        ),
+        m("open_assessments", Kind::Stock(s::OPEN)),
+        m("assessment_backlog", Kind::Stock(s::BACKLOG)),
+        m("assessments_over_52_weeks", Kind::Stock(s::OVER_52)),
+        m("annual_reviews_overdue", Kind::Stock(s::REVIEWS_OVERDUE)),
+        m("ceased_plans", Kind::Flow(s::CEASED)),
+        m("net_migration", Kind::Flow(s::MIGRATION)),
+        m("hnb_income", Kind::Flow(s::INCOME)),
+        m("hnb_expenditure", Kind::Flow(s::EXPENDITURE)),
+        m("dsg_in_year_balance", Kind::Balance),
+        m("dsg_cumulative_balance", Kind::Stock(s::CUM_BALANCE)),
+        m("send_service_cost", Kind::Flow(s::SERVICE_COST)),
+        m("staff_fte_ep", Kind::Stock(s::FTE)),
+        m("staff_fte_case_officer", Kind::Stock(s::FTE + 1)),
+        m("staff_fte_manager", Kind::Stock(s::FTE + 2)),
+    ]);
+    v
+}
+
+impl Kind {
+    /// Value over months `lo..hi` of one trajectory's raw series (`months` per series).
+    pub fn value(&self, raw: &[f64], months: usize, lo: usize, hi: usize) -> f64 {
+        let sum = |series: usize| {
+            raw[series * months + lo..series * months + hi]
+                .iter()
+                .sum::<f64>()
+        };
+        match *self {
+            Kind::Stock(series) => raw[series * months + hi - 1],
+            Kind::Flow(series) => sum(series),
+            Kind::Balance => sum(s::INCOME) - sum(s::EXPENDITURE),
+            Kind::Ratio(num, den, scale) => {
+                let d = sum(den);
+                if d > 0.0 {
+                    scale * sum(num) / d
+                } else {
+                    f64::NAN
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! `sendcast validate`: the resolved inputs of a scenario, one per line, with their origin.
+
+use crate::model::{Intervention, Model, ROLES, SETTINGS};
+use std::fmt::Write;
+
+pub fn describe(model: &Model) -> String {
+    let mut out = String::new();
+    let c = &model.clock;
+    let _ = writeln!(out, "scenario: {}", model.name);
+    if !model.description.is_empty() {
+        let _ = writeln!(out, "description: {}", model.description);
+    }
+    let _ = writeln!(out, "authority: {} {}", model.authority, model.la_code);
+    let files: Vec<String> = model
+        .files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect();
+    let _ = writeln!(out, "files: {}", files.join(" -> "));
+    let _ = writeln!(
+        out,
+        "horizon: {} to {} ({} months, {} weeks, {} financial years)",
+        c.start,
+        c.month(c.months - 1),
+        c.months,
+        c.n_weeks(),
+        c.n_fy
+    );
+    let uncertain = model
+        .params
+        .params
+        .iter()
+        .filter(|p| !p.dist.is_fixed())
+        .count();
+    let _ = writeln!(
+        out,
+        "inputs: {} ({} uncertain)",
+        model.params.len(),
+        uncertain
+    );
+    let width = model
+        .params
+        .params
+        .iter()
+        .map(|p| p.name.len())
+        .max()
+        .unwrap_or(0);
+    for p in &model.params.params {
+        let _ = writeln!(out, "  {:<width$}  {:<40}  {}", p.name, p.desc, p.origin);
+    }
+    let _ = writeln!(out, "interventions: {}", model.interventions.len());
+    for iv in &model.interventions {
+        let when = |m: usize| c.month(m).to_string();
+        let what = match &iv.kind {
+            Intervention::TemporaryStaff {
+                role, from, until, ..
+            } => {
+                format!(
+                    "temporary {} from {} until {}",
+                    ROLES[*role],
+                    when(*from),
+                    when(*until)
+                )
+            }
+            Intervention::Posts { role, from, .. } => {
+                format!("{} posts from {}", ROLES[*role], when(*from))
+            }
+            Intervention::DemandEffect { from, .. } => {
+                format!("demand effect from {}", when(*from))
+            }
+            Intervention::NewSchool { setting, opens, .. } => {
+                format!("new {} places opening {}", SETTINGS[*setting], when(*opens))
+            }
+            Intervention::Funding { from, until, .. } => {
+                format!("funding from {} until {}", when(*from), when(*until))
+            }
+            Intervention::Saving { from, until, .. } => {
+                format!("saving from {} until {}", when(*from), when(*until))
+            }
+        };
+        let _ = writeln!(out, "  {}: {}", iv.name, what);
+    }
+    out
+}
