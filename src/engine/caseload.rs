@@ -266,6 +266,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn september_moves_a_cohort_up_one_year() {
+        let model = crate::load_model(std::path::Path::new("tests/fixtures/static.toml")).unwrap();
+        let mut rng = crate::engine::draw::stream(1, 0, 0);
+        let d = Draw::new(&model, &mut rng);
+        let mut c = Caseload::default();
+        c.init(&model, &d);
+        c.cells.fill(0.0);
+        c.cells[7 * N_SETTINGS + MAINSTREAM] = 10.0;
+        c.cells[19 * N_SETTINGS + LA_SPECIAL] = 4.0;
+        c.cells[25 * N_SETTINGS + POST16] = 3.0;
+        c.retotal();
+        let aged_out = c.september(&model, &d);
+        assert_eq!(aged_out, 3.0);
+        assert_eq!(c.cells[8 * N_SETTINGS + MAINSTREAM], 10.0);
+        assert_eq!(c.cells[7 * N_SETTINGS + MAINSTREAM], 0.0);
+        // 20-year-olds cannot stay at school: they move to FE.
+        assert_eq!(c.cells[20 * N_SETTINGS + POST16], 4.0);
+        assert_eq!(c.total(), 14.0);
+    }
+
+    #[test]
     fn fit_matches_setting_totals_and_respects_ages() {
         let settings = [1000.0, 50.0, 600.0, 250.0, 200.0, 30.0, 450.0, 60.0];
         let bands = [150.0, 900.0, 900.0, 500.0, 190.0];

@@ -204,21 +204,26 @@ pub fn simulate(model: &Model, d: &Draw, rng: &mut Rng, sc: &mut Scratch, out: &
 
         // Hours this week by role; part of case officers' time is kept for annual reviews.
         let mut avail: [f64; N_ROLES] = [0, 1, 2].map(|r| sc.staffing.roles[r].weekly_hours);
-        let reserved = avail[CASE_OFFICER] * review_reserved;
+        let mut backlog: [f64; N_ROLES] = [0, 1, 2].map(|r| sc.staffing.roles[r].backlog_hours);
+        let reserved = (avail[CASE_OFFICER] - backlog[CASE_OFFICER]) * review_reserved;
         avail[CASE_OFFICER] -= reserved;
 
         for stage in [DECISION, ADVICE, DRAFTING] {
             let need = &hours[stage];
-            let units = (0..N_ROLES)
+            // Cases' worth of work the hours allow, set by the scarcest role; a backlog team's
+            // share of that role's hours goes to overdue cases first.
+            let (units, backlog_units) = (0..N_ROLES)
                 .filter(|&r| need[r] > 0.0)
-                .map(|r| avail[r] / need[r])
-                .fold(f64::INFINITY, f64::min);
+                .map(|r| (avail[r] / need[r], backlog[r].min(avail[r]) / need[r]))
+                .fold((f64::INFINITY, 0.0), |a, b| if b.0 < a.0 { b } else { a });
             sc.done.clear();
             sc.stages[stage].release(now, &mut sc.done);
-            let used = sc.stages[stage].serve(units, now, &mut sc.done);
+            let used = sc.stages[stage].serve(units, backlog_units, now, &mut sc.done);
             if used.is_finite() {
+                let from_backlog = used.min(backlog_units);
                 for r in 0..N_ROLES {
                     avail[r] = (avail[r] - used * need[r]).max(0.0);
+                    backlog[r] = (backlog[r] - from_backlog * need[r]).max(0.0);
                 }
             }
             for i in 0..sc.done.len() {

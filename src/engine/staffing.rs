@@ -20,8 +20,10 @@ pub struct RoleState {
     started: Vec<f64>,
     pub agency: f64,
     pub temporary: f64,
-    /// Statutory hours available per week this month.
+    /// Statutory hours available per week this month, backlog team included.
     pub weekly_hours: f64,
+    /// Of which a backlog team's hours, kept for cases past 20 weeks.
+    pub backlog_hours: f64,
     /// General Fund cost of the role this month (permanent, agency, temporary).
     pub monthly_cost: f64,
 }
@@ -69,6 +71,7 @@ impl Staffing {
             let mut posts = draw.get(s.posts).round();
             let mut temp_fte = 0.0;
             let mut temp_hours = 0.0;
+            let mut backlog_hours = 0.0;
             let mut temp_cost = 0.0;
             for iv in &model.interventions {
                 match &iv.kind {
@@ -88,6 +91,7 @@ impl Staffing {
                         budget,
                         day_rate,
                         statutory_share,
+                        backlog_only,
                     } if *role == r && m >= *from && m < *until => {
                         let months = (*until - *from) as f64;
                         let rate = draw.get(*day_rate);
@@ -106,7 +110,11 @@ impl Staffing {
                             (None, None) => (0.0, 0.0),
                         };
                         temp_fte += f;
-                        temp_hours += f * draw.get(*statutory_share);
+                        let h = f * draw.get(*statutory_share);
+                        temp_hours += h;
+                        if *backlog_only {
+                            backlog_hours += h;
+                        }
                         temp_cost += cost;
                     }
                     _ => {}
@@ -142,6 +150,7 @@ impl Staffing {
             let effective = (st.in_post - 0.5 * new_starters).max(0.0) + st.agency;
             let hours = draw.get(s.hours_per_week);
             st.weekly_hours = hours * (effective * draw.year(s.statutory_share, fy) + temp_hours);
+            st.backlog_hours = hours * backlog_hours;
             st.monthly_cost = (st.in_post.max(0.0) * draw.year(s.salary, fy)
                 + st.agency * draw.year(s.agency_cost, fy))
                 / 12.0

@@ -420,6 +420,7 @@ fn interventions(
                 "budget",
                 "day_rate",
                 "statutory_share",
+                "serves",
             ],
             "posts" => &["type", "name", "role", "from", "count", "productivity"],
             "demand_effect" => &[
@@ -473,6 +474,12 @@ fn interventions(
                     budget,
                     day_rate: s.param("day_rate", Domain::POS, p)?,
                     statutory_share: s.param_or("statutory_share", Domain::PROB, 1.0, p)?,
+                    backlog_only: match s.opt("serves") {
+                        None => false,
+                        Some(e) => {
+                            s.choice_node("serves", &e.node, &[("all", false), ("backlog", true)])?
+                        }
+                    },
                 }
             }
             "posts" => Intervention::Posts {
@@ -551,7 +558,7 @@ fn interventions(
     Ok(out)
 }
 
-const ALL_INTERVENTION_KEYS: [&str; 19] = [
+const ALL_INTERVENTION_KEYS: [&str; 20] = [
     "type",
     "name",
     "role",
@@ -561,6 +568,7 @@ const ALL_INTERVENTION_KEYS: [&str; 19] = [
     "budget",
     "day_rate",
     "statutory_share",
+    "serves",
     "count",
     "productivity",
     "ramp_months",

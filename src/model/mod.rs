@@ -190,6 +190,9 @@ pub enum Intervention {
         budget: Option<ParamId>,
         day_rate: ParamId,
         statutory_share: ParamId,
+        /// A backlog team: its hours go to cases already past 20 weeks, and while it works the
+        /// permanent team serves newer cases first.
+        backlog_only: bool,
     },
     /// Permanent posts added to the establishment, recruited with the role's lag.
     Posts {

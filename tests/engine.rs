@@ -1,0 +1,187 @@
+//! Engine cases with hand-computed answers, conservation of plans and money, and
+//! reproducibility across thread counts.
+
+use sendcast::engine::series as s;
+use sendcast::engine::Scratch;
+use sendcast::model::Model;
+use sendcast::run::{run, trajectory, RunOptions};
+use std::path::Path;
+
+fn model(path: &str) -> Model {
+    sendcast::load_model(Path::new(path)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn raw(model: &Model, seed: u64, index: u64) -> Vec<f64> {
+    let mut out = vec![0.0; s::N_SERIES * model.clock.months];
+    trajectory(model, seed, index, &mut Scratch::default(), &mut out);
+    out
+}
+
+fn series<'a>(raw: &'a [f64], model: &Model, id: usize) -> &'a [f64] {
+    let n = model.clock.months;
+    &raw[id * n..(id + 1) * n]
+}
+
+#[test]
+fn backlog_clears_in_b_over_mu_minus_lambda_weeks() {
+    // 200 waiting, 10 arriving and 15 served a week: empty after about 40 weeks (9.2 months).
+    let m = model("tests/fixtures/queue.toml");
+    let mut months_to_clear = Vec::new();
+    for i in 0..200 {
+        let r = raw(&m, 7, i);
+        let open = series(&r, &m, s::OPEN);
+        // Cleared: open cases down to about one week's arrivals.
+        let k = open
+            .iter()
+            .position(|&x| x <= 12.0)
+            .expect("backlog clears");
+        months_to_clear.push(k as f64 + 1.0);
+    }
+    months_to_clear.sort_by(f64::total_cmp);
+    let median = months_to_clear[100];
+    let weeks = median * 365.25 / 12.0 / 7.0;
+    eprintln!("median clearance {weeks:.1} weeks");
+    assert!(
+        (weeks - 40.0).abs() <= 6.0,
+        "median clearance {weeks:.1} weeks, expected about 40"
+    );
+    // Throughput while the backlog lasts is the capacity, 15 a week: about 65 plans a month.
+    let r = raw(&m, 7, 0);
+    let plans = series(&r, &m, s::NEW_PLANS);
+    assert!(
+        (plans[1] - 15.0 * 30.0 / 7.0).abs() < 8.0,
+        "month 2 plans {}",
+        plans[1]
+    );
+}
+
+#[test]
+fn caseload_with_no_flows_stays_constant() {
+    let m = model("tests/fixtures/static.toml");
+    let r = raw(&m, 1, 0);
+    for &x in series(&r, &m, s::EHCPS) {
+        assert!((x - 1700.0).abs() < 1e-6, "caseload moved to {x}");
+    }
+    assert!(series(&r, &m, s::REQUESTS).iter().all(|&x| x == 0.0));
+}
+
+#[test]
+fn plans_are_conserved_month_by_month() {
+    for (path, runs) in [
+        ("scenarios/bcp/baseline.toml", 20),
+        ("scenarios/bcp/invest-784k.toml", 20),
+    ] {
+        let m = model(path);
+        for i in 0..runs {
+            let r = raw(&m, 3, i);
+            let stock = series(&r, &m, s::EHCPS);
+            let start: f64 = m
+                .caseload
+                .by_setting
+                .iter()
+                .map(|&id| {
+                    m.params.params[id.0 as usize]
+                        .fixed_value()
+                        .unwrap_or(f64::NAN)
+                })
+                .sum();
+            assert!(start.is_finite());
+            let (new, ceased, mig) = (
+                series(&r, &m, s::NEW_PLANS),
+                series(&r, &m, s::CEASED),
+                series(&r, &m, s::MIGRATION),
+            );
+            let mut prev = start;
+            for k in 0..m.clock.months {
+                let expect = prev + new[k] - ceased[k] + mig[k];
+                assert!(
+                    (stock[k] - expect).abs() < 1e-6 * stock[k].max(1.0),
+                    "{path} run {i} month {k}: {} vs {expect}",
+                    stock[k]
+                );
+                let by_setting: f64 = (0..8)
+                    .map(|j| series(&r, &m, s::EHCPS_BY_SETTING + j)[k])
+                    .sum();
+                assert!(
+                    (by_setting - stock[k]).abs() < 1e-6 * stock[k],
+                    "settings do not add up"
+                );
+                assert!(
+                    (0..8).all(|j| series(&r, &m, s::EHCPS_BY_SETTING + j)[k] >= -1e-9),
+                    "negative plans"
+                );
+                prev = stock[k];
+            }
+        }
+    }
+}
+
+#[test]
+fn cumulative_balance_is_the_sum_of_in_year_balances() {
+    let m = model("scenarios/bcp/invest-784k.toml");
+    let res = run(
+        &m,
+        &RunOptions {
+            runs: 50,
+            seed: 11,
+            progress: false,
+        },
+    );
+    let inyear = res.metric_index("dsg_in_year_balance").unwrap();
+    let cum = res.metric_index("dsg_cumulative_balance").unwrap();
+    let nm = res.months.len();
+    let row = res.metrics.len() * res.n_periods();
+    for r in res.values.chunks_exact(row) {
+        let mut total = -35.8e6; // opening balance in models/bcp.toml
+        for y in 0..res.years.len() {
+            total += r[res.column(inyear, nm + y)];
+            let c = r[res.column(cum, nm + y)];
+            assert!(
+                (c - total).abs() < 1.0,
+                "year {y}: cumulative {c} vs sum {total}"
+            );
+        }
+    }
+    // Monthly too: each month's change is income minus expenditure.
+    let r = raw(&m, 5, 0);
+    let (inc, exp, cum) = (
+        series(&r, &m, s::INCOME),
+        series(&r, &m, s::EXPENDITURE),
+        series(&r, &m, s::CUM_BALANCE),
+    );
+    let mut prev = -35.8e6;
+    for k in 0..m.clock.months {
+        assert!((cum[k] - (prev + inc[k] - exp[k])).abs() < 1e-3);
+        prev = cum[k];
+    }
+}
+
+#[test]
+fn same_seed_same_results_on_one_and_two_threads() {
+    let m = model("scenarios/bcp/invest-784k.toml");
+    let opts = RunOptions {
+        runs: 64,
+        seed: 99,
+        progress: false,
+    };
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| run(&m, &opts));
+    let two = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap()
+        .install(|| run(&m, &opts));
+    assert!(one
+        .values
+        .iter()
+        .zip(&two.values)
+        .all(|(a, b)| a.to_bits() == b.to_bits()));
+    let other = run(&m, &RunOptions { seed: 100, ..opts });
+    assert!(
+        one.values != other.values,
+        "a different seed should give different draws"
+    );
+}
