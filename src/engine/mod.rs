@@ -56,9 +56,9 @@ impl Ages<'_> {
         let i = (request_week + OFFSET as i32) as usize;
         self.open_by_week[i] -= 1;
         self.open -= 1;
-        for k in 0..THRESHOLDS.len() {
+        for (k, thr) in THRESHOLDS.iter().enumerate() {
             if i < self.next_cohort[k] {
-                debug_assert!(now - request_week > THRESHOLDS[k]);
+                debug_assert!(now - request_week > *thr);
                 self.over[k] -= 1;
             }
         }
