@@ -11,7 +11,16 @@ fn sendcast() -> Command {
 fn run_to(scenario: &str, out: &Path, runs: u32, threads: &str) {
     sendcast()
         .env("RAYON_NUM_THREADS", threads)
-        .args(["run", scenario, "--runs", &runs.to_string(), "--seed", "42", "--quiet", "--out"])
+        .args([
+            "run",
+            scenario,
+            "--runs",
+            &runs.to_string(),
+            "--seed",
+            "42",
+            "--quiet",
+            "--out",
+        ])
         .arg(out)
         .assert()
         .success();
@@ -46,19 +55,44 @@ fn run_writes_the_output_contract() {
     assert_eq!(summary.lines().next().unwrap(), header);
     assert_eq!(monthly.lines().next().unwrap(), header);
     for metric in [
-        "ehcps", "ehcps_mainstream", "ehcps_resourced", "ehcps_la_special", "ehcps_academy_special",
-        "ehcps_independent_special", "ehcps_alternative_provision", "ehcps_post16", "ehcps_other",
-        "requests", "decisions_within_6_weeks_pct", "new_plans", "plans_within_20_weeks_pct",
-        "open_assessments", "assessment_backlog", "annual_reviews_overdue", "ceased_plans",
-        "hnb_income", "hnb_expenditure", "dsg_in_year_balance", "dsg_cumulative_balance",
+        "ehcps",
+        "ehcps_mainstream",
+        "ehcps_resourced",
+        "ehcps_la_special",
+        "ehcps_academy_special",
+        "ehcps_independent_special",
+        "ehcps_alternative_provision",
+        "ehcps_post16",
+        "ehcps_other",
+        "requests",
+        "decisions_within_6_weeks_pct",
+        "new_plans",
+        "plans_within_20_weeks_pct",
+        "open_assessments",
+        "assessment_backlog",
+        "annual_reviews_overdue",
+        "ceased_plans",
+        "hnb_income",
+        "hnb_expenditure",
+        "dsg_in_year_balance",
+        "dsg_cumulative_balance",
         "send_service_cost",
     ] {
-        assert!(summary.contains(&format!("bcp-baseline,{metric},2023-24,")), "summary lacks {metric}");
-        assert!(monthly.contains(&format!("bcp-baseline,{metric},2024-01,")), "monthly lacks {metric}");
+        assert!(
+            summary.contains(&format!("bcp-baseline,{metric},2023-24,")),
+            "summary lacks {metric}"
+        );
+        assert!(
+            monthly.contains(&format!("bcp-baseline,{metric},2024-01,")),
+            "monthly lacks {metric}"
+        );
     }
     // Ten financial years, 120 months.
     assert!(summary.contains(",ehcps,2032-33,") && !summary.contains(",ehcps,2033-34,"));
-    assert_eq!(monthly.lines().filter(|l| l.contains(",ehcps,")).count(), 120);
+    assert_eq!(
+        monthly.lines().filter(|l| l.contains(",ehcps,")).count(),
+        120
+    );
     let probs = read(&out.join("probabilities.csv"));
     assert_eq!(probs.lines().next().unwrap(), "scenario,event,period,p");
     assert!(probs.contains("bcp-baseline,dsg_in_year_balance_ge_0,2027-28,"));
@@ -69,7 +103,9 @@ fn run_writes_the_output_contract() {
     assert_eq!(json["seed"], 42);
     assert!(json["version"].is_string());
     let first = &json["metrics"][0];
-    for k in ["metric", "period", "mean", "sd", "p5", "p10", "p25", "p50", "p75", "p90", "p95"] {
+    for k in [
+        "metric", "period", "mean", "sd", "p5", "p10", "p25", "p50", "p75", "p90", "p95",
+    ] {
         assert!(first.get(k).is_some(), "summary.json metrics lack {k}");
     }
     assert!(json["probabilities"][0].get("event").is_some());
@@ -81,8 +117,16 @@ fn outputs_are_byte_identical_on_one_and_two_threads() {
     let (a, b) = (tmp.path().join("one"), tmp.path().join("two"));
     run_to("scenarios/bcp/invest-784k.toml", &a, 300, "1");
     run_to("scenarios/bcp/invest-784k.toml", &b, 300, "2");
-    for f in ["summary.csv", "monthly.csv", "summary.json", "probabilities.csv"] {
-        assert!(read(&a.join(f)) == read(&b.join(f)), "{f} differs between 1 and 2 threads");
+    for f in [
+        "summary.csv",
+        "monthly.csv",
+        "summary.json",
+        "probabilities.csv",
+    ] {
+        assert!(
+            read(&a.join(f)) == read(&b.join(f)),
+            "{f} differs between 1 and 2 threads"
+        );
     }
 }
 
@@ -101,20 +145,41 @@ fn bad_input_exits_2_and_leaves_the_output_folder_alone() {
         ),
     )
     .unwrap();
-    let assert = sendcast().args(["run"]).arg(&bad).arg("--out").arg(&out).assert().code(2);
+    let assert = sendcast()
+        .args(["run"])
+        .arg(&bad)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
     let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(err.contains("bad.toml:3:16"), "{err}");
-    assert!(err.contains("demand.refusal_rate") && err.contains("[0, 1]"), "{err}");
+    assert!(
+        err.contains("demand.refusal_rate") && err.contains("[0, 1]"),
+        "{err}"
+    );
     assert_eq!(read(&out.join("marker")), "old");
-    sendcast().args(["run", "no/such/file.toml"]).assert().code(2);
-    sendcast().args(["run", "scenarios/bcp/baseline.toml", "--runs", "0"]).assert().code(2);
+    sendcast()
+        .args(["run", "no/such/file.toml"])
+        .assert()
+        .code(2);
+    sendcast()
+        .args(["run", "scenarios/bcp/baseline.toml", "--runs", "0"])
+        .assert()
+        .code(2);
 }
 
 #[test]
 fn validate_prints_resolved_inputs() {
-    let assert = sendcast().args(["validate", "scenarios/bcp/invest-784k.toml"]).assert().success();
+    let assert = sendcast()
+        .args(["validate", "scenarios/bcp/invest-784k.toml"])
+        .assert()
+        .success();
     let out = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
-    assert!(out.contains("demand.refusal_rate") && out.contains("pert(low=0.12, mode=0.25, high=0.4)"), "{out}");
+    assert!(
+        out.contains("demand.refusal_rate") && out.contains("pert(low=0.12, mode=0.25, high=0.4)"),
+        "{out}"
+    );
     assert!(out.contains("models/bcp.toml"));
     assert!(out.contains("£784k: locum educational psychologists"));
 }
@@ -132,8 +197,17 @@ fn bcp_investment_beats_the_baseline_on_timeliness_and_backlog() {
     let (_, i_log25) = summary_value(&inv, "assessment_backlog", "2024-25");
     // Baseline: timeliness stays low and the backlog grows.
     assert!(b_pct < 10.0, "baseline timeliness {b_pct}");
-    assert!(b_log25 > b_log24 + 100.0, "baseline backlog {b_log24} -> {b_log25}");
+    assert!(
+        b_log25 > b_log24 + 100.0,
+        "baseline backlog {b_log24} -> {b_log25}"
+    );
     // Investment: timeliness well above, backlog far lower.
-    assert!(i_pct > b_pct + 15.0, "investment timeliness {i_pct} vs {b_pct}");
-    assert!(i_log25 < 0.5 * b_log25, "investment backlog {i_log25} vs {b_log25}");
+    assert!(
+        i_pct > b_pct + 15.0,
+        "investment timeliness {i_pct} vs {b_pct}"
+    );
+    assert!(
+        i_log25 < 0.5 * b_log25,
+        "investment backlog {i_log25} vs {b_log25}"
+    );
 }

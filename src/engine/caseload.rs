@@ -240,10 +240,12 @@ pub fn fit_age_setting(settings: &[f64; N_SETTINGS], bands: &[f64; 5]) -> Vec<f6
         cells.fill(0.0);
         return cells;
     }
-    for _ in 0..200 {
+    for _ in 0..500 {
+        let mut worst: f64 = 0.0;
         for (b, &(_, lo, hi)) in AGE_BANDS.iter().enumerate() {
             let target = bands[b] / band_sum * total;
             let have: f64 = cells[lo * N_SETTINGS..(hi + 1) * N_SETTINGS].iter().sum();
+            worst = worst.max((have - target).abs() / total);
             if have > 0.0 {
                 cells[lo * N_SETTINGS..(hi + 1) * N_SETTINGS]
                     .iter_mut()
@@ -256,6 +258,11 @@ pub fn fit_age_setting(settings: &[f64; N_SETTINGS], bands: &[f64; 5]) -> Vec<f6
                 let x = &mut cells[a * N_SETTINGS + s];
                 *x = if have > 0.0 { *x * target / have } else { 0.0 };
             }
+        }
+        // Setting totals hold exactly after each pass; stop once the age bands do too (or
+        // cannot, when the two sets of totals are inconsistent).
+        if worst < 1e-9 {
+            break;
         }
     }
     cells

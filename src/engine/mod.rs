@@ -76,13 +76,30 @@ impl Ages<'_> {
     }
 }
 
-fn geometric_extra(mean: f64, rng: &mut Rng) -> i32 {
+/// Cumulative probabilities of a geometric number of extra weeks (0, 1, 2, ...) with the given
+/// mean, so each case needs one uniform draw and a short scan instead of a logarithm.
+fn geometric_table(mean: f64) -> Vec<f64> {
+    let mut cdf = Vec::new();
     if mean <= 0.0 {
-        return 0;
+        cdf.push(1.0);
+        return cdf;
     }
     let q = mean / (1.0 + mean); // P(extra >= k+1 | extra >= k)
+    let mut tail = 1.0;
+    for _ in 0..100 {
+        tail *= q;
+        cdf.push(1.0 - tail);
+        if tail < 1e-12 {
+            break;
+        }
+    }
+    *cdf.last_mut().expect("not empty") = 1.0;
+    cdf
+}
+
+fn geometric_extra(cdf: &[f64], rng: &mut Rng) -> i32 {
     let u: f64 = rng.random::<f64>();
-    ((1.0 - u).ln() / q.ln()).floor().min(100.0) as i32
+    cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1) as i32
 }
 
 /// Run one trajectory; `out` holds `N_SERIES * months` values, series-major.
@@ -99,7 +116,8 @@ pub fn simulate(model: &Model, d: &Draw, rng: &mut Rng, sc: &mut Scratch, out: &
 
     // Stage parameters
     let min_w: [i32; 3] = [0, 1, 2].map(|s| d.get(model.stages[s].min_weeks).round() as i32);
-    let extra_w: [f64; 3] = [0, 1, 2].map(|s| d.get(model.stages[s].extra_weeks));
+    let extra_w: [Vec<f64>; 3] =
+        [0, 1, 2].map(|s| geometric_table(d.get(model.stages[s].extra_weeks)));
     let hours: [[f64; N_ROLES]; 3] = [0, 1, 2].map(|s| model.stages[s].hours.map(|h| d.get(h)));
     let plan_rate = d.get(model.demand.plan_rate);
     let appeal_p = d.get(model.demand.appeal_rate) * d.get(model.demand.appeal_success);
@@ -182,7 +200,7 @@ pub fn simulate(model: &Model, d: &Draw, rng: &mut Rng, sc: &mut Scratch, out: &
         };
         rec(out, series::REQUESTS, m, n as f64);
         for _ in 0..n {
-            let ready = now + min_w[DECISION] + geometric_extra(extra_w[DECISION], rng);
+            let ready = now + min_w[DECISION] + geometric_extra(&extra_w[DECISION], rng);
             sc.stages[DECISION].push(Case {
                 request_week: now,
                 ready_week: ready,
@@ -193,7 +211,7 @@ pub fn simulate(model: &Model, d: &Draw, rng: &mut Rng, sc: &mut Scratch, out: &
         // Refusals overturned on appeal come back as new assessments.
         let back = std::mem::take(&mut sc.appeals[w % queue::MAX_WAIT_WEEKS]);
         for _ in 0..back {
-            let ready = now + min_w[ADVICE] + geometric_extra(extra_w[ADVICE], rng);
+            let ready = now + min_w[ADVICE] + geometric_extra(&extra_w[ADVICE], rng);
             sc.stages[ADVICE].push(Case {
                 request_week: now,
                 ready_week: ready,
@@ -242,7 +260,8 @@ pub fn simulate(model: &Model, d: &Draw, rng: &mut Rng, sc: &mut Scratch, out: &
                                 sc.appeals[(w + appeal_weeks) % queue::MAX_WAIT_WEEKS] += 1;
                             }
                         } else {
-                            let ready = now + min_w[ADVICE] + geometric_extra(extra_w[ADVICE], rng);
+                            let ready =
+                                now + min_w[ADVICE] + geometric_extra(&extra_w[ADVICE], rng);
                             sc.stages[ADVICE].push(Case {
                                 ready_week: ready,
                                 remaining: 1.0,
@@ -253,7 +272,7 @@ pub fn simulate(model: &Model, d: &Draw, rng: &mut Rng, sc: &mut Scratch, out: &
                     ADVICE => {
                         if rng.random::<f64>() < plan_rate {
                             let ready =
-                                now + min_w[DRAFTING] + geometric_extra(extra_w[DRAFTING], rng);
+                                now + min_w[DRAFTING] + geometric_extra(&extra_w[DRAFTING], rng);
                             sc.stages[DRAFTING].push(Case {
                                 ready_week: ready,
                                 remaining: 1.0,
