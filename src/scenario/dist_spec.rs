@@ -329,3 +329,75 @@ pub fn fmt_num(x: f64) -> String {
         s.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::tree;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    fn param(text: &str, domain: Domain) -> InputResult<Param> {
+        let file = Arc::new(PathBuf::from("t.toml"));
+        let t = tree::parse(&file, text).unwrap();
+        let mut params = ParamTable::default();
+        let id = param_from_node("x", &t.entries[0].node, domain, &mut params)?;
+        Ok(params.params[id.0 as usize].clone())
+    }
+
+    fn mean_of(p: &Param) -> f64 {
+        let mut rng = crate::engine::draw::stream(5, 0, 0);
+        (0..20_000).map(|_| p.sample(&mut rng)).sum::<f64>() / 20_000.0
+    }
+
+    #[test]
+    fn distributions_have_their_stated_means() {
+        let cases = [
+            ("x = { dist = \"normal\", mean = 3, sd = 0.5 }", 3.0),
+            ("x = { dist = \"lognormal\", mean = 10, sd = 4 }", 10.0),
+            (
+                "x = { dist = \"triangular\", low = 0, mode = 3, high = 6 }",
+                3.0,
+            ),
+            ("x = { dist = \"pert\", low = 0, mode = 1, high = 8 }", 2.0),
+            ("x = { dist = \"uniform\", low = 2, high = 4 }", 3.0),
+            ("x = { dist = \"beta\", alpha = 2, beta = 6 }", 0.25),
+            ("x = { dist = \"gamma\", shape = 4, scale = 0.5 }", 2.0),
+            (
+                "x = { dist = \"choice\", values = [1, 5], weights = [3, 1] }",
+                2.0,
+            ),
+        ];
+        for (text, want) in cases {
+            let p = param(text, Domain::ANY).unwrap();
+            let got = mean_of(&p);
+            assert!(
+                (got - want).abs() < 0.03 * want.abs().max(1.0),
+                "{text}: mean {got}, want {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn truncation_keeps_draws_inside_and_domains_are_enforced() {
+        let p = param(
+            "x = { dist = \"normal\", mean = 0.5, sd = 0.3, min = 0, max = 1 }",
+            Domain::PROB,
+        )
+        .unwrap();
+        let mut rng = crate::engine::draw::stream(1, 0, 0);
+        assert!((0..5000).all(|_| (0.0..=1.0).contains(&p.sample(&mut rng))));
+        let e = param(
+            "x = { dist = \"normal\", mean = 0.5, sd = 0.3 }",
+            Domain::PROB,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("outside what is allowed"), "{e}");
+        let e = param(
+            "x = { dist = \"normal\", mean = 0.5, sd = -1 }",
+            Domain::ANY,
+        )
+        .unwrap_err();
+        assert_eq!((e.key.as_str(), e.loc.line, e.loc.col), ("x.sd", 1, 41));
+    }
+}
