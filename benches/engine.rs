@@ -28,25 +28,9 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("engine");
     g.sample_size(10);
     g.bench_function("run_1000_bcp_baseline", |b| {
-        b.iter(|| {
-            run(
-                &model,
-                &RunOptions {
-                    runs: 1000,
-                    seed: 1,
-                    progress: false,
-                },
-            )
-        })
+        b.iter(|| run(&model, &RunOptions::new(1000, 1)))
     });
-    let results = run(
-        &model,
-        &RunOptions {
-            runs: 1000,
-            seed: 1,
-            progress: false,
-        },
-    );
+    let results = run(&model, &RunOptions::new(1000, 1));
     g.bench_function("summaries_1000_runs", |b| {
         b.iter(|| Report::new(black_box(&results)))
     });

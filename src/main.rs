@@ -1,10 +1,15 @@
 //! sendcast binary: parse arguments, call the library, print errors, set the exit code.
 
+use anyhow::bail;
 use clap::Parser;
-use sendcast::cli::{Cli, Command};
+use sendcast::cli::{Cli, Command, RunArgs, Runs, SamplingArg};
+use sendcast::compare;
 use sendcast::error::InputError;
+use sendcast::model::sample::Sampling;
+use sendcast::model::Model;
 use sendcast::report::{self, Report};
-use sendcast::run::{run, RunOptions};
+use sendcast::run::{run, run_until, Results, RunOptions};
+use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -15,11 +20,73 @@ fn main() -> ExitCode {
             if let Some(ie) = e.downcast_ref::<InputError>() {
                 eprintln!("error: {ie}");
                 ExitCode::from(2)
+            } else if let Some(u) = e.downcast_ref::<UsageError>() {
+                eprintln!("error: {}", u.0);
+                ExitCode::from(2)
             } else {
                 eprintln!("error: {e:#}");
                 ExitCode::from(1)
             }
         }
+    }
+}
+
+/// A bad combination of command-line options (exit code 2).
+#[derive(Debug)]
+struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+fn options(a: &RunArgs) -> anyhow::Result<RunOptions> {
+    let sampling = match a.sampling {
+        SamplingArg::Mc => Sampling::MonteCarlo,
+        SamplingArg::Lhs => Sampling::LatinHypercube,
+    };
+    match (a.runs, a.precision) {
+        (Runs::Auto, None) => bail!(UsageError(
+            "--runs auto needs --precision (e.g. --precision 0.01)".into()
+        )),
+        (Runs::Fixed(_), Some(_)) => bail!(UsageError("--precision goes with --runs auto".into())),
+        _ => {}
+    }
+    let runs = match a.runs {
+        Runs::Fixed(n) => n,
+        Runs::Auto => a.max_runs as usize,
+    };
+    Ok(RunOptions {
+        runs,
+        seed: a.seed,
+        sampling,
+        progress: !a.quiet,
+    })
+}
+
+fn simulate(model: &Model, a: &RunArgs, opts: &RunOptions) -> Results {
+    match (a.runs, a.precision) {
+        (Runs::Auto, Some(p)) => {
+            let (r, reached) = run_until(model, opts, p, opts.runs);
+            if !a.quiet {
+                if reached {
+                    println!(
+                        "{}: precision {p} reached after {} runs",
+                        model.name, r.runs
+                    );
+                } else {
+                    println!(
+                        "{}: precision {p} NOT reached; stopped at --max-runs {}",
+                        model.name, r.runs
+                    );
+                }
+            }
+            r
+        }
+        _ => run(model, opts),
     }
 }
 
@@ -32,25 +99,54 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Run {
             scenario,
-            runs,
-            seed,
+            opts,
             out,
-            quiet,
         } => {
+            let run_opts = options(&opts)?;
             let model = sendcast::load_model(&scenario)?;
-            let out = out.unwrap_or_else(|| std::path::Path::new("out").join(&model.name));
-            let results = run(
-                &model,
-                &RunOptions {
-                    runs: runs as usize,
-                    seed,
-                    progress: !quiet,
-                },
-            );
+            let out = out.unwrap_or_else(|| Path::new("out").join(&model.name));
+            let results = simulate(&model, &opts, &run_opts);
             let rep = Report::new(&results);
             report::write_all(&rep, sendcast::VERSION, &out)?;
-            if !quiet {
+            if !opts.quiet {
                 print!("{}", report::table::render(&rep));
+                println!("wrote {}", out.display());
+            }
+        }
+        Command::Compare {
+            a,
+            b,
+            opts,
+            out,
+            independent,
+        } => {
+            let run_opts = options(&opts)?;
+            if matches!(opts.runs, Runs::Auto) {
+                bail!(UsageError("compare takes a fixed --runs".into()));
+            }
+            let (ma, mb) = (sendcast::load_model(&a)?, sendcast::load_model(&b)?);
+            let out = out.unwrap_or_else(|| {
+                Path::new("out").join(format!("compare-{}-{}", ma.name, mb.name))
+            });
+            let c = compare::compare(&ma, &mb, &run_opts, independent)?;
+            let (ra, rb) = (Report::new(&c.a), Report::new(&c.b));
+            report::atomic_dir(&out, |dir| {
+                let same = ma.name == mb.name;
+                for (rep, name, tag) in [(&ra, &ma.name, "a"), (&rb, &mb.name, "b")] {
+                    let sub = dir.join(if same {
+                        format!("{name}-{tag}")
+                    } else {
+                        name.clone()
+                    });
+                    std::fs::create_dir_all(&sub)?;
+                    report::write_into(rep, sendcast::VERSION, &sub)?;
+                }
+                compare::write_csv(&c, &dir.join("compare.csv"))?;
+                compare::write_json(&c, sendcast::VERSION, &dir.join("compare.json"))?;
+                Ok(())
+            })?;
+            if !opts.quiet {
+                print!("{}", compare::render(&c));
                 println!("wrote {}", out.display());
             }
         }

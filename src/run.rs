@@ -2,7 +2,9 @@
 //! per-metric, per-period distributions.
 
 use crate::calendar::fy_label;
-use crate::engine::{self, draw, series, Scratch};
+use crate::engine::draw::{Draw, Streams};
+use crate::engine::{self, series, Scratch};
+use crate::model::sample::{self, InputBatch, Sampling};
 use crate::model::Model;
 use crate::stats::metrics::{self, Metric};
 use crate::stats::{self, Summary};
@@ -13,8 +15,20 @@ use rayon::prelude::*;
 pub struct RunOptions {
     pub runs: usize,
     pub seed: u64,
+    pub sampling: Sampling,
     /// Show a progress bar (only drawn when stderr is a terminal).
     pub progress: bool,
+}
+
+impl RunOptions {
+    pub fn new(runs: usize, seed: u64) -> RunOptions {
+        RunOptions {
+            runs,
+            seed,
+            sampling: Sampling::MonteCarlo,
+            progress: false,
+        }
+    }
 }
 
 /// A reporting period: months `lo..hi` of the horizon.
@@ -71,6 +85,9 @@ pub struct Results {
     pub years: Vec<Period>,
     /// Row per trajectory: metric-major, then months followed by years.
     pub values: Vec<f64>,
+    /// The uncertain inputs each trajectory drew, and their names.
+    pub inputs: InputBatch,
+    pub input_names: Vec<String>,
 }
 
 impl Results {
@@ -124,48 +141,69 @@ impl Results {
 
 /// Run `opts.runs` trajectories of `model`.
 pub fn run(model: &Model, opts: &RunOptions) -> Results {
+    let bar = progress_bar(opts);
+    let mut results = run_batch(model, opts, 0, opts.runs, bar.as_ref());
+    results.runs = opts.runs;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    results
+}
+
+/// Trajectories `first..first + n` (their inputs sampled together as one batch).
+pub fn run_batch(
+    model: &Model,
+    opts: &RunOptions,
+    first: usize,
+    n: usize,
+    bar: Option<&ProgressBar>,
+) -> Results {
     let metrics = metrics::all();
     let (months, years) = periods(model);
     let n_periods = months.len() + years.len();
     let row_len = metrics.len() * n_periods;
-    let mut values = vec![0.0; opts.runs * row_len];
-    let bar = progress_bar(opts);
+    let inputs = sample::draw_batch(model, opts.seed, first as u64, n, opts.sampling);
+    let mut values = vec![0.0; n * row_len];
     let m_count = model.clock.months;
     values.par_chunks_mut(row_len).enumerate().for_each_init(
         || (Scratch::default(), vec![0.0; series::N_SERIES * m_count]),
         |(scratch, raw), (i, row)| {
-            trajectory(model, opts.seed, i as u64, scratch, raw);
+            let index = (first + i) as u64;
+            let d = Draw::from_inputs(model, &inputs.ids, inputs.row(i), opts.seed, index);
+            engine::simulate(model, &d, &mut Streams::new(opts.seed, index), scratch, raw);
             for (k, metric) in metrics.iter().enumerate() {
                 let base = k * n_periods;
                 for (j, p) in months.iter().chain(years.iter()).enumerate() {
                     row[base + j] = metric.kind.value(raw, m_count, p.lo, p.hi);
                 }
             }
-            if let Some(b) = &bar {
+            if let Some(b) = bar {
                 b.inc(1);
             }
         },
     );
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
     Results {
         scenario: model.name.clone(),
-        runs: opts.runs,
+        runs: n,
         seed: opts.seed,
         metrics,
         months,
         years,
         values,
+        input_names: inputs
+            .ids
+            .iter()
+            .map(|&i| model.params.params[i].name.clone())
+            .collect(),
+        inputs,
     }
 }
 
-/// One trajectory's raw monthly series.
+/// One trajectory's raw monthly series (inputs by plain Monte Carlo, uncorrelated).
 pub fn trajectory(model: &Model, seed: u64, index: u64, scratch: &mut Scratch, raw: &mut [f64]) {
-    let mut prng = draw::stream(seed, index, draw::PARAM_STREAM);
-    let d = draw::Draw::new(model, &mut prng);
-    let mut rng = draw::stream(seed, index, draw::PROCESS_STREAM);
-    engine::simulate(model, &d, &mut rng, scratch, raw);
+    let inputs = sample::draw_batch(model, seed, index, 1, Sampling::MonteCarlo);
+    let d = Draw::from_inputs(model, &inputs.ids, inputs.row(0), seed, index);
+    engine::simulate(model, &d, &mut Streams::new(seed, index), scratch, raw);
 }
 
 fn progress_bar(opts: &RunOptions) -> Option<ProgressBar> {
@@ -179,4 +217,67 @@ fn progress_bar(opts: &RunOptions) -> Option<ProgressBar> {
             .expect("valid template"),
     );
     Some(b)
+}
+
+/// Trajectories added per batch by `--runs auto`.
+pub const AUTO_BATCH: usize = 1000;
+
+impl Results {
+    fn extend(&mut self, more: Results) {
+        self.values.extend(more.values);
+        self.inputs.append(more.inputs);
+        self.runs += more.runs;
+    }
+
+    /// Columns watched by `--runs auto`: each headline metric in every financial year.
+    fn headline_columns(&self) -> Vec<usize> {
+        let mut cols = Vec::new();
+        for name in crate::report::HEADLINE {
+            let k = self.metric_index(name).expect("headline metric exists");
+            cols.extend((0..self.years.len()).map(|y| self.column(k, self.months.len() + y)));
+        }
+        cols
+    }
+
+    /// Worst ratio of the 95% half-width of a headline mean to what `precision` allows
+    /// (relative to the mean, with a floor of one unit); done when <= 1.
+    pub fn precision_ratio(&self, precision: f64) -> f64 {
+        self.headline_columns()
+            .into_iter()
+            .map(|c| {
+                let mut v = self.column_values(c);
+                let s = stats::summarise(&mut v);
+                if s.n < 2 {
+                    return 0.0;
+                }
+                1.96 * s.mean_se / (precision * s.mean.abs().max(1.0))
+            })
+            .fold(0.0, f64::max)
+    }
+}
+
+/// Add batches of `AUTO_BATCH` trajectories until every headline mean is known to within
+/// `precision` (relative half-width of its 95% interval) or `max_runs` is reached.
+pub fn run_until(
+    model: &Model,
+    opts: &RunOptions,
+    precision: f64,
+    max_runs: usize,
+) -> (Results, bool) {
+    let bar = progress_bar(&RunOptions {
+        runs: max_runs,
+        ..opts.clone()
+    });
+    let mut results = run_batch(model, opts, 0, AUTO_BATCH.min(max_runs), bar.as_ref());
+    let mut reached = results.precision_ratio(precision) <= 1.0;
+    while !reached && results.runs < max_runs {
+        let n = AUTO_BATCH.min(max_runs - results.runs);
+        let more = run_batch(model, opts, results.runs, n, bar.as_ref());
+        results.extend(more);
+        reached = results.precision_ratio(precision) <= 1.0;
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    (results, reached)
 }

@@ -119,14 +119,7 @@ fn plans_are_conserved_month_by_month() {
 #[test]
 fn cumulative_balance_is_the_sum_of_in_year_balances() {
     let m = model("scenarios/bcp/invest-784k.toml");
-    let res = run(
-        &m,
-        &RunOptions {
-            runs: 50,
-            seed: 11,
-            progress: false,
-        },
-    );
+    let res = run(&m, &RunOptions::new(50, 11));
     let inyear = res.metric_index("dsg_in_year_balance").unwrap();
     let cum = res.metric_index("dsg_cumulative_balance").unwrap();
     let nm = res.months.len();
@@ -159,11 +152,7 @@ fn cumulative_balance_is_the_sum_of_in_year_balances() {
 #[test]
 fn same_seed_same_results_on_one_and_two_threads() {
     let m = model("scenarios/bcp/invest-784k.toml");
-    let opts = RunOptions {
-        runs: 64,
-        seed: 99,
-        progress: false,
-    };
+    let opts = RunOptions::new(64, 99);
     let one = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
@@ -179,7 +168,13 @@ fn same_seed_same_results_on_one_and_two_threads() {
         .iter()
         .zip(&two.values)
         .all(|(a, b)| a.to_bits() == b.to_bits()));
-    let other = run(&m, &RunOptions { seed: 100, ..opts });
+    let other = run(
+        &m,
+        &RunOptions {
+            seed: 100,
+            ..opts.clone()
+        },
+    );
     assert!(
         one.values != other.values,
         "a different seed should give different draws"

@@ -1,7 +1,7 @@
 //! One trajectory's values of every input, drawn from its own random stream.
 
-use crate::model::{Model, ParamId};
-use rand::SeedableRng;
+use crate::model::{sample, Model, ParamId};
+use rand::{Rng as _, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub type Rng = Xoshiro256PlusPlus;
@@ -19,8 +19,26 @@ pub fn stream(seed: u64, trajectory: u64, purpose: u64) -> Rng {
     Xoshiro256PlusPlus::seed_from_u64(z)
 }
 
-pub const PARAM_STREAM: u64 = 0;
-pub const PROCESS_STREAM: u64 = 1;
+/// Process-noise streams of one trajectory, one per part of the system, so that two scenarios
+/// run with the same seed see the same arrivals, the same staff turnover and the same case
+/// outcomes wherever their systems coincide (common random numbers).
+pub struct Streams {
+    pub demand: Rng,
+    pub cases: Rng,
+    pub staff: Rng,
+    pub placement: Rng,
+}
+
+impl Streams {
+    pub fn new(seed: u64, trajectory: u64) -> Streams {
+        Streams {
+            demand: stream(seed, trajectory, 1),
+            cases: stream(seed, trajectory, 2),
+            staff: stream(seed, trajectory, 3),
+            placement: stream(seed, trajectory, 4),
+        }
+    }
+}
 
 /// Drawn values: `n_fy` values per input (identical unless the input is drawn each year).
 #[derive(Debug, Clone)]
@@ -41,6 +59,36 @@ impl Draw {
             } else {
                 let x = p.sample(rng);
                 values.extend(std::iter::repeat_n(x, n_fy));
+            }
+        }
+        Draw { n_fy, values }
+    }
+
+    /// Inputs of one trajectory: fixed values, the batch row for inputs drawn once per
+    /// trajectory (`ids` ascending, as `sample::uncertain_inputs` gives them), and fresh draws
+    /// each year, from the input's own stream, for inputs drawn yearly.
+    pub fn from_inputs(
+        model: &Model,
+        ids: &[usize],
+        row: &[f64],
+        seed: u64,
+        trajectory: u64,
+    ) -> Draw {
+        let n_fy = model.clock.n_fy.max(1);
+        let mut values = Vec::with_capacity(model.params.len() * n_fy);
+        let mut next = 0;
+        for (i, p) in model.params.params.iter().enumerate() {
+            if next < ids.len() && ids[next] == i {
+                values.extend(std::iter::repeat_n(row[next], n_fy));
+                next += 1;
+            } else if let Some(x) = p.fixed_value() {
+                values.extend(std::iter::repeat_n(x, n_fy));
+            } else {
+                let key = sample::name_key(&p.name);
+                for y in 0..n_fy {
+                    let u: f64 = stream(seed ^ key, trajectory, sample::YEARLY + y as u64).random();
+                    values.push(p.from_uniform(u));
+                }
             }
         }
         Draw { n_fy, values }

@@ -13,7 +13,7 @@ use crate::model::compile::MAX_OPEN_AGE_WEEKS;
 use crate::model::{
     Intervention, Model, ADVICE, CASE_OFFICER, DECISION, DRAFTING, N_ROLES, N_SETTINGS,
 };
-use draw::{Draw, Rng};
+use draw::{Draw, Rng, Streams};
 use queue::{Case, StageQueue};
 use rand::Rng as _;
 use rand_distr::{Distribution, Gamma, Poisson};
@@ -103,7 +103,7 @@ fn geometric_extra(cdf: &[f64], rng: &mut Rng) -> i32 {
 }
 
 /// Run one trajectory; `out` holds `N_SERIES * months` values, series-major.
-pub fn simulate(model: &Model, d: &Draw, rng: &mut Rng, sc: &mut Scratch, out: &mut [f64]) {
+pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, out: &mut [f64]) {
     let clock = &model.clock;
     let months = clock.months;
     let n_weeks = clock.n_weeks();
@@ -171,7 +171,7 @@ pub fn simulate(model: &Model, d: &Draw, rng: &mut Rng, sc: &mut Scratch, out: &
         let now = w as i32;
         let fy = clock.month_fy[m] as usize;
         if clock.month_first_week[m] as usize == w {
-            sc.staffing.month(model, d, m, rng);
+            sc.staffing.month(model, d, m, &mut rngs.staff);
             sc.caseload.set_capacity(model, d, m);
             if clock.month(m).month == 9 {
                 let aged_out = sc.caseload.september(model, d);
@@ -189,18 +189,23 @@ pub fn simulate(model: &Model, d: &Draw, rng: &mut Rng, sc: &mut Scratch, out: &
             0
         } else {
             let mean = match dispersion {
-                Some(k) => Gamma::new(k, lam / k).expect("positive").sample(rng),
+                Some(k) => Gamma::new(k, lam / k)
+                    .expect("positive")
+                    .sample(&mut rngs.demand),
                 None => lam,
             };
             if mean > 0.0 {
-                Poisson::new(mean).expect("positive").sample(rng) as u32
+                Poisson::new(mean)
+                    .expect("positive")
+                    .sample(&mut rngs.demand) as u32
             } else {
                 0
             }
         };
         rec(out, series::REQUESTS, m, n as f64);
         for _ in 0..n {
-            let ready = now + min_w[DECISION] + geometric_extra(&extra_w[DECISION], rng);
+            let ready =
+                now + min_w[DECISION] + geometric_extra(&extra_w[DECISION], &mut rngs.cases);
             sc.stages[DECISION].push(Case {
                 request_week: now,
                 ready_week: ready,
@@ -211,7 +216,7 @@ pub fn simulate(model: &Model, d: &Draw, rng: &mut Rng, sc: &mut Scratch, out: &
         // Refusals overturned on appeal come back as new assessments.
         let back = std::mem::take(&mut sc.appeals[w % queue::MAX_WAIT_WEEKS]);
         for _ in 0..back {
-            let ready = now + min_w[ADVICE] + geometric_extra(&extra_w[ADVICE], rng);
+            let ready = now + min_w[ADVICE] + geometric_extra(&extra_w[ADVICE], &mut rngs.cases);
             sc.stages[ADVICE].push(Case {
                 request_week: now,
                 ready_week: ready,
@@ -253,15 +258,16 @@ pub fn simulate(model: &Model, d: &Draw, rng: &mut Rng, sc: &mut Scratch, out: &
                         if waited <= 6 {
                             rec(out, series::DECISIONS_6W, m, 1.0);
                         }
-                        if rng.random::<f64>() < sc.refusal[m] {
+                        if rngs.cases.random::<f64>() < sc.refusal[m] {
                             rec(out, series::REFUSALS, m, 1.0);
                             ages.close_case(c.request_week, now);
-                            if rng.random::<f64>() < appeal_p {
+                            if rngs.cases.random::<f64>() < appeal_p {
                                 sc.appeals[(w + appeal_weeks) % queue::MAX_WAIT_WEEKS] += 1;
                             }
                         } else {
-                            let ready =
-                                now + min_w[ADVICE] + geometric_extra(&extra_w[ADVICE], rng);
+                            let ready = now
+                                + min_w[ADVICE]
+                                + geometric_extra(&extra_w[ADVICE], &mut rngs.cases);
                             sc.stages[ADVICE].push(Case {
                                 ready_week: ready,
                                 remaining: 1.0,
@@ -270,9 +276,10 @@ pub fn simulate(model: &Model, d: &Draw, rng: &mut Rng, sc: &mut Scratch, out: &
                         }
                     }
                     ADVICE => {
-                        if rng.random::<f64>() < plan_rate {
-                            let ready =
-                                now + min_w[DRAFTING] + geometric_extra(&extra_w[DRAFTING], rng);
+                        if rngs.cases.random::<f64>() < plan_rate {
+                            let ready = now
+                                + min_w[DRAFTING]
+                                + geometric_extra(&extra_w[DRAFTING], &mut rngs.cases);
                             sc.stages[DRAFTING].push(Case {
                                 ready_week: ready,
                                 remaining: 1.0,
@@ -290,7 +297,7 @@ pub fn simulate(model: &Model, d: &Draw, rng: &mut Rng, sc: &mut Scratch, out: &
                         }
                         rec(out, series::WEEKS_TO_PLAN, m, waited as f64);
                         ages.close_case(c.request_week, now);
-                        sc.caseload.add_new_plan(rng);
+                        sc.caseload.add_new_plan(&mut rngs.placement);
                     }
                 }
             }

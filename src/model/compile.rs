@@ -7,7 +7,7 @@ use crate::error::{InputError, InputResult, Loc};
 use crate::scenario::reader::Section;
 use crate::scenario::Loaded;
 
-const TOP: [&str; 13] = [
+const TOP: [&str; 14] = [
     "name",
     "description",
     "authority",
@@ -21,6 +21,7 @@ const TOP: [&str; 13] = [
     "capacity",
     "finance",
     "interventions",
+    "correlation",
 ];
 
 pub const MAX_HORIZON_YEARS: i64 = 30;
@@ -86,6 +87,7 @@ pub fn compile(loaded: &Loaded) -> InputResult<Model> {
             }
         }
     }
+    let correlation = super::correlation::compile(&top, &p)?;
     Ok(Model {
         name,
         description,
@@ -101,6 +103,7 @@ pub fn compile(loaded: &Loaded) -> InputResult<Model> {
         caseload,
         finance,
         interventions,
+        correlation,
         files: loaded.files.clone(),
     })
 }

@@ -1,7 +1,7 @@
 //! Probability distributions for uncertain inputs, and the domains inputs must stay in.
 
 use rand::Rng;
-use rand_distr::{Beta, Distribution, Gamma, LogNormal, Normal, Pert, Triangular};
+use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal, Normal, Triangular};
 
 /// Allowed values of an input, e.g. a probability in [0, 1].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,24 +59,30 @@ impl Domain {
     }
 }
 
-/// A sampler for one input.
+/// The distribution of one input, sampled by inverting its CDF so that Latin hypercube
+/// strata and copulas can drive it.
 #[derive(Debug, Clone)]
 pub enum Dist {
     Fixed(f64),
-    Normal(Normal<f64>),
-    LogNormal(LogNormal<f64>),
-    Triangular(Triangular<f64>),
-    Pert(Pert<f64>),
+    Normal(Normal),
+    LogNormal(LogNormal),
+    Triangular(Triangular),
+    /// PERT as a beta on [low, high].
+    Pert {
+        beta: Beta,
+        low: f64,
+        high: f64,
+    },
     Uniform {
-        min: f64,
-        max: f64,
+        low: f64,
+        high: f64,
     },
     Beta {
-        beta: Beta<f64>,
-        min: f64,
-        max: f64,
+        beta: Beta,
+        low: f64,
+        high: f64,
     },
-    Gamma(Gamma<f64>),
+    Gamma(Gamma),
     Choice {
         values: Vec<f64>,
         cumulative: Vec<f64>,
@@ -88,19 +94,47 @@ impl Dist {
         matches!(self, Dist::Fixed(_))
     }
 
-    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+    pub fn cdf(&self, x: f64) -> f64 {
+        let scaled = |b: &Beta, lo: f64, hi: f64| b.cdf(((x - lo) / (hi - lo)).clamp(0.0, 1.0));
         match self {
-            Dist::Fixed(x) => *x,
-            Dist::Normal(d) => d.sample(rng),
-            Dist::LogNormal(d) => d.sample(rng),
-            Dist::Triangular(d) => d.sample(rng),
-            Dist::Pert(d) => d.sample(rng),
-            Dist::Uniform { min, max } => min + (max - min) * rng.random::<f64>(),
-            Dist::Beta { beta, min, max } => min + (max - min) * beta.sample(rng),
-            Dist::Gamma(d) => d.sample(rng),
+            Dist::Fixed(v) => f64::from(x >= *v),
+            Dist::Normal(d) => d.cdf(x),
+            Dist::LogNormal(d) => d.cdf(x.max(0.0)),
+            Dist::Triangular(d) => d.cdf(x),
+            Dist::Pert { beta, low, high } | Dist::Beta { beta, low, high } => {
+                scaled(beta, *low, *high)
+            }
+            Dist::Uniform { low, high } => ((x - low) / (high - low)).clamp(0.0, 1.0),
+            Dist::Gamma(d) => d.cdf(x.max(0.0)),
             Dist::Choice { values, cumulative } => {
-                let u = rng.random::<f64>() * cumulative[cumulative.len() - 1];
-                let i = cumulative.partition_point(|&c| c <= u);
+                let total = cumulative[cumulative.len() - 1];
+                values
+                    .iter()
+                    .zip(cumulative)
+                    .filter(|(v, _)| **v <= x)
+                    .map(|(_, c)| *c)
+                    .fold(0.0, f64::max)
+                    / total
+            }
+        }
+    }
+
+    /// The value at cumulative probability `u` in (0, 1).
+    pub fn quantile(&self, u: f64) -> f64 {
+        let u = u.clamp(1e-12, 1.0 - 1e-12);
+        match self {
+            Dist::Fixed(v) => *v,
+            Dist::Normal(d) => d.inverse_cdf(u),
+            Dist::LogNormal(d) => d.inverse_cdf(u),
+            Dist::Triangular(d) => d.inverse_cdf(u),
+            Dist::Pert { beta, low, high } | Dist::Beta { beta, low, high } => {
+                low + (high - low) * beta.inverse_cdf(u)
+            }
+            Dist::Uniform { low, high } => low + (high - low) * u,
+            Dist::Gamma(d) => d.inverse_cdf(u),
+            Dist::Choice { values, cumulative } => {
+                let target = u * cumulative[cumulative.len() - 1];
+                let i = cumulative.partition_point(|&c| c <= target);
                 values[i.min(values.len() - 1)]
             }
         }
@@ -133,16 +167,23 @@ impl Param {
         }
     }
 
-    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        let mut x = self.dist.sample(rng);
-        if let Some((lo, hi)) = self.truncate {
-            let mut tries = 0;
-            while !(lo..=hi).contains(&x) && tries < 1000 {
-                x = self.dist.sample(rng);
-                tries += 1;
+    /// The input's value at cumulative probability `u`, within its truncation and domain.
+    pub fn from_uniform(&self, u: f64) -> f64 {
+        let u = match self.truncate {
+            Some((lo, hi)) => {
+                let (a, b) = (self.dist.cdf(lo), self.dist.cdf(hi));
+                a + u * (b - a)
             }
+            None => u,
+        };
+        let mut x = self.dist.quantile(u);
+        if let Some((lo, hi)) = self.truncate {
             x = x.clamp(lo, hi);
         }
         self.domain.clamp(x)
+    }
+
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.from_uniform(rng.random::<f64>())
     }
 }

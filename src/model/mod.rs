@@ -2,7 +2,9 @@
 //! authority and its interventions, ready for the engine (no strings or maps in the hot loop).
 
 pub mod compile;
+pub mod correlation;
 pub mod dist;
+pub mod sample;
 
 use crate::calendar::Clock;
 use dist::{Dist, Param};
@@ -251,6 +253,7 @@ pub struct Model {
     pub caseload: Caseload,
     pub finance: Finance,
     pub interventions: Vec<NamedIntervention>,
+    pub correlation: Option<correlation::Correlation>,
     /// Files read, the scenario first, then what it extends.
     pub files: Vec<std::path::PathBuf>,
 }

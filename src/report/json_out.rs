@@ -1,7 +1,7 @@
 //! summary.json: run details, yearly metric summaries and probabilities.
 
 use super::Report;
-use crate::stats::PERCENTILES;
+use crate::stats::{CI_PERCENTILES, PERCENTILES};
 use anyhow::{Context, Result};
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -29,13 +29,17 @@ pub fn write(report: &Report<'_>, version: &str, path: &Path) -> Result<()> {
             for (pc, q) in PERCENTILES.iter().zip(s.q) {
                 o.insert(format!("p{pc}"), number(q));
             }
+            o.insert("mean_se".into(), number(s.mean_se));
+            for (pc, (lo, hi)) in CI_PERCENTILES.iter().zip(s.q_ci) {
+                o.insert(format!("p{pc}_ci"), json!([number(lo), number(hi)]));
+            }
             metrics.push(Value::Object(o));
         }
     }
     let probabilities: Vec<Value> = report
         .probabilities
         .iter()
-        .map(|(e, period, p)| json!({"event": e, "period": period, "p": number(*p)}))
+        .map(|(e, period, p, se)| json!({"event": e, "period": period, "p": number(*p), "se": number(*se)}))
         .collect();
     let doc = json!({
         "scenario": r.scenario,

@@ -34,9 +34,27 @@ pub const EVENTS: [Event; 2] = [
 pub struct Report<'a> {
     pub results: &'a Results,
     pub summaries: Vec<Summary>,
-    /// (event, period label, p)
-    pub probabilities: Vec<(String, String, f64)>,
+    /// (event, period label, p, standard error)
+    pub probabilities: Vec<(String, String, f64, f64)>,
+    pub sensitivity: Vec<SensitivityRow>,
 }
+
+/// One input against one outcome in one financial year.
+pub struct SensitivityRow {
+    pub input: String,
+    pub metric: &'static str,
+    pub period: String,
+    pub spearman: f64,
+    pub median_low: f64,
+    pub median_high: f64,
+}
+
+/// Outcomes the sensitivity analysis and the convergence check watch.
+pub const HEADLINE: [&str; 3] = [
+    "dsg_cumulative_balance",
+    "plans_within_20_weeks_pct",
+    "assessment_backlog",
+];
 
 impl<'a> Report<'a> {
     pub fn new(results: &'a Results) -> Report<'a> {
@@ -47,17 +65,18 @@ impl<'a> Report<'a> {
             for (j, p) in results.years.iter().enumerate() {
                 let col = results.column(k, results.months.len() + j);
                 let v = results.column_values(col);
-                probabilities.push((
-                    e.name.to_string(),
-                    p.label.clone(),
-                    stats::probability(&v, e.test),
-                ));
+                let p_hat = stats::probability(&v, e.test);
+                let defined = v.iter().filter(|x| !x.is_nan()).count();
+                let se = stats::probability_se(p_hat, defined);
+                probabilities.push((e.name.to_string(), p.label.clone(), p_hat, se));
             }
         }
+        let sensitivity = sensitivity_rows(results);
         Report {
             results,
             summaries,
             probabilities,
+            sensitivity,
         }
     }
 
@@ -77,9 +96,48 @@ impl<'a> Report<'a> {
     }
 }
 
-/// Write summary.csv, monthly.csv, summary.json and probabilities.csv into `dir`, replacing it
-/// whole only when all are written.
+fn sensitivity_rows(r: &Results) -> Vec<SensitivityRow> {
+    let mut rows = Vec::new();
+    for (j, name) in r.input_names.iter().enumerate() {
+        let x = r.inputs.column(j);
+        for metric in HEADLINE {
+            let k = r.metric_index(metric).expect("headline metric exists");
+            for (y, p) in r.years.iter().enumerate() {
+                let v = r.column_values(r.column(k, r.months.len() + y));
+                let (lo, hi) = stats::sensitivity::decile_medians(&x, &v);
+                rows.push(SensitivityRow {
+                    input: name.clone(),
+                    metric,
+                    period: p.label.clone(),
+                    spearman: stats::sensitivity::spearman(&x, &v),
+                    median_low: lo,
+                    median_high: hi,
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// Write summary.csv, monthly.csv, summary.json, probabilities.csv and sensitivity.csv into
+/// `dir`, replacing it whole only when all are written.
 pub fn write_all(report: &Report<'_>, version: &str, dir: &Path) -> Result<()> {
+    atomic_dir(dir, |tmp| write_into(report, version, tmp))
+}
+
+/// The run's files, into an existing folder.
+pub fn write_into(report: &Report<'_>, version: &str, dir: &Path) -> Result<()> {
+    csv_out::write_summary(report, &dir.join("summary.csv"))?;
+    csv_out::write_monthly(report, &dir.join("monthly.csv"))?;
+    csv_out::write_probabilities(report, &dir.join("probabilities.csv"))?;
+    csv_out::write_sensitivity(report, &dir.join("sensitivity.csv"))?;
+    json_out::write(report, version, &dir.join("summary.json"))?;
+    Ok(())
+}
+
+/// Build a folder's content in a temporary sibling and move it into place only on success,
+/// so `dir` is never left half-written.
+pub fn atomic_dir(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -93,14 +151,7 @@ pub fn write_all(report: &Report<'_>, version: &str, dir: &Path) -> Result<()> {
         std::fs::remove_dir_all(&tmp).ok();
     }
     std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-    let written = (|| -> Result<()> {
-        csv_out::write_summary(report, &tmp.join("summary.csv"))?;
-        csv_out::write_monthly(report, &tmp.join("monthly.csv"))?;
-        csv_out::write_probabilities(report, &tmp.join("probabilities.csv"))?;
-        json_out::write(report, version, &tmp.join("summary.json"))?;
-        Ok(())
-    })();
-    if let Err(e) = written {
+    if let Err(e) = fill(&tmp) {
         std::fs::remove_dir_all(&tmp).ok();
         return Err(e);
     }

@@ -6,7 +6,7 @@ use super::tree::{Node, Value};
 use crate::error::{InputError, InputResult};
 use crate::model::dist::{Dist, Domain, Param};
 use crate::model::{ParamId, ParamTable};
-use rand_distr::{Beta, Gamma, LogNormal, Normal, Pert, Triangular};
+use statrs::distribution::{Beta, Gamma, LogNormal, Normal, Triangular};
 
 const KINDS: &str = "normal, lognormal, triangular, pert, uniform, beta, gamma, choice";
 /// Keys every distribution may carry besides its own parameters.
@@ -108,9 +108,13 @@ fn dist_from_table(name: &str, node: &Node, domain: Domain) -> InputResult<Param
     let (dist, desc, lo, hi) = match kind.as_str() {
         "normal" => {
             let (m, s) = (num("mean", finite)?, num("sd", Domain::NONNEG)?);
-            let d = Normal::new(m, s).map_err(|e| bad("sd", e.to_string()))?;
+            let d = if s > 0.0 {
+                Dist::Normal(Normal::new(m, s).map_err(|e| bad("sd", e.to_string()))?)
+            } else {
+                Dist::Fixed(m)
+            };
             (
-                Dist::Normal(d),
+                d,
                 format!("normal(mean={}, sd={})", fmt_num(m), fmt_num(s)),
                 m - 5.0 * s,
                 m + 5.0 * s,
@@ -120,9 +124,15 @@ fn dist_from_table(name: &str, node: &Node, domain: Domain) -> InputResult<Param
             let (m, s) = (num("mean", Domain::POS)?, num("sd", Domain::NONNEG)?);
             let sigma2 = (1.0 + (s / m).powi(2)).ln();
             let mu = m.ln() - sigma2 / 2.0;
-            let d = LogNormal::new(mu, sigma2.sqrt()).map_err(|e| bad("sd", e.to_string()))?;
+            let d = if s > 0.0 {
+                Dist::LogNormal(
+                    LogNormal::new(mu, sigma2.sqrt()).map_err(|e| bad("sd", e.to_string()))?,
+                )
+            } else {
+                Dist::Fixed(m)
+            };
             (
-                Dist::LogNormal(d),
+                d,
                 format!("lognormal(mean={}, sd={})", fmt_num(m), fmt_num(s)),
                 0.0,
                 (mu + 5.0 * sigma2.sqrt()).exp(),
@@ -143,11 +153,13 @@ fn dist_from_table(name: &str, node: &Node, domain: Domain) -> InputResult<Param
                 ));
             }
             let d = if kind == "pert" {
-                Dist::Pert(
-                    Pert::new(a, b)
-                        .with_mode(m)
-                        .map_err(|e| bad("mode", e.to_string()))?,
-                )
+                let alpha = 1.0 + 4.0 * (m - a) / (b - a);
+                let beta = 1.0 + 4.0 * (b - m) / (b - a);
+                Dist::Pert {
+                    beta: Beta::new(alpha, beta).map_err(|e| bad("mode", e.to_string()))?,
+                    low: a,
+                    high: b,
+                }
             } else {
                 Dist::Triangular(Triangular::new(a, b, m).map_err(|e| bad("mode", e.to_string()))?)
             };
@@ -169,7 +181,7 @@ fn dist_from_table(name: &str, node: &Node, domain: Domain) -> InputResult<Param
                 return Err(bad("high", format!("must exceed low ({a}); got {b}")));
             }
             (
-                Dist::Uniform { min: a, max: b },
+                Dist::Uniform { low: a, high: b },
                 format!("uniform(low={}, high={})", fmt_num(a), fmt_num(b)),
                 a,
                 b,
@@ -186,8 +198,8 @@ fn dist_from_table(name: &str, node: &Node, domain: Domain) -> InputResult<Param
             (
                 Dist::Beta {
                     beta: d,
-                    min: a,
-                    max: b,
+                    low: a,
+                    high: b,
                 },
                 format!(
                     "beta(alpha={}, beta={}, low={}, high={})",
@@ -202,7 +214,7 @@ fn dist_from_table(name: &str, node: &Node, domain: Domain) -> InputResult<Param
         }
         "gamma" => {
             let (k, th) = (num("shape", Domain::POS)?, num("scale", Domain::POS)?);
-            let d = Gamma::new(k, th).map_err(|e| bad("shape", e.to_string()))?;
+            let d = Gamma::new(k, 1.0 / th).map_err(|e| bad("shape", e.to_string()))?;
             let sd = k.sqrt() * th;
             (
                 Dist::Gamma(d),

@@ -16,10 +16,19 @@ pub enum Kind {
     Ratio(usize, usize, f64),
 }
 
+/// Which way is better for a finance officer or a family, if either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+    Neither,
+}
+
 #[derive(Debug, Clone)]
 pub struct Metric {
     pub name: String,
     pub kind: Kind,
+    pub better: Better,
 }
 
 /// Every metric, in output order.
@@ -27,6 +36,7 @@ pub fn all() -> Vec<Metric> {
     let m = |name: &str, kind| Metric {
         name: name.to_string(),
         kind,
+        better: better(name),
     };
     let mut v = vec![m("ehcps", Kind::Stock(s::EHCPS))];
     for (i, name) in SETTINGS.iter().enumerate().take(N_SETTINGS) {
@@ -69,6 +79,25 @@ pub fn all() -> Vec<Metric> {
         m("staff_fte_manager", Kind::Stock(s::FTE + 2)),
     ]);
     v
+}
+
+fn better(name: &str) -> Better {
+    match name {
+        "decisions_within_6_weeks_pct"
+        | "plans_within_20_weeks_pct"
+        | "hnb_income"
+        | "dsg_in_year_balance"
+        | "dsg_cumulative_balance" => Better::Higher,
+        "mean_weeks_to_plan"
+        | "open_assessments"
+        | "assessment_backlog"
+        | "assessments_over_52_weeks"
+        | "annual_reviews_overdue"
+        | "hnb_expenditure"
+        | "send_service_cost"
+        | "ehcps_independent_special" => Better::Lower,
+        _ => Better::Neither,
+    }
 }
 
 impl Kind {

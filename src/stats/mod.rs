@@ -1,6 +1,7 @@
 //! Distributions across trajectories: quantiles, means, probabilities of events.
 
 pub mod metrics;
+pub mod sensitivity;
 
 /// Percentiles reported for every metric and period.
 pub const PERCENTILES: [f64; 7] = [5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0];
@@ -13,7 +14,14 @@ pub struct Summary {
     pub q: [f64; 7],
     /// Trajectories where the value is defined (ratios need events).
     pub n: usize,
+    /// Monte Carlo standard error of the mean.
+    pub mean_se: f64,
+    /// 95% order-statistic confidence intervals of P10, P50 and P90.
+    pub q_ci: [(f64, f64); 3],
 }
+
+/// Percentiles whose confidence intervals are reported.
+pub const CI_PERCENTILES: [f64; 3] = [10.0, 50.0, 90.0];
 
 /// Summary of `values` (NaN = undefined in that trajectory, left out). Sorts in place.
 pub fn summarise(values: &mut [f64]) -> Summary {
@@ -31,6 +39,8 @@ pub fn summarise(values: &mut [f64]) -> Summary {
             sd: f64::NAN,
             q: [f64::NAN; 7],
             n: 0,
+            mean_se: f64::NAN,
+            q_ci: [(f64::NAN, f64::NAN); 3],
         };
     }
     let mean = v.iter().sum::<f64>() / n as f64;
@@ -40,11 +50,36 @@ pub fn summarise(values: &mut [f64]) -> Summary {
         0.0
     };
     v.sort_unstable_by(f64::total_cmp);
+    let sd = var.sqrt();
     Summary {
         mean,
-        sd: var.sqrt(),
+        sd,
         q: PERCENTILES.map(|p| quantile_sorted(v, p / 100.0)),
         n,
+        mean_se: sd / (n as f64).sqrt(),
+        q_ci: CI_PERCENTILES.map(|p| quantile_ci(v, p / 100.0)),
+    }
+}
+
+/// Distribution-free 95% confidence interval of the `p` quantile of sorted data: the order
+/// statistics at ranks n*p -/+ 1.96*sqrt(n*p*(1-p)) (normal approximation to the binomial).
+pub fn quantile_ci(v: &[f64], p: f64) -> (f64, f64) {
+    let n = v.len() as f64;
+    if v.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    let half = 1.96 * (n * p * (1.0 - p)).sqrt();
+    let lo = ((n * p - half).floor().max(1.0) as usize).min(v.len()) - 1;
+    let hi = ((n * p + half).ceil().max(1.0) as usize).min(v.len()) - 1;
+    (v[lo], v[hi])
+}
+
+/// Standard error of a probability estimated from `n` trajectories.
+pub fn probability_se(p: f64, n: usize) -> f64 {
+    if n == 0 || p.is_nan() {
+        f64::NAN
+    } else {
+        (p * (1.0 - p) / n as f64).sqrt()
     }
 }
 
@@ -79,6 +114,9 @@ mod tests {
         assert_eq!(s.q[3], 51.0);
         assert_eq!(s.q[1], 11.0);
         assert!((s.mean - 51.0).abs() < 1e-12);
+        assert!((s.mean_se - s.sd / 101f64.sqrt()).abs() < 1e-12);
+        let (lo, hi) = s.q_ci[1];
+        assert!(lo < 51.0 && hi > 51.0 && hi - lo < 25.0, "{lo} {hi}");
         let mut w = vec![f64::NAN, 2.0, 4.0];
         let s = summarise(&mut w);
         assert_eq!((s.n, s.q[3]), (2, 3.0));
