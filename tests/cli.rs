@@ -215,3 +215,73 @@ fn bcp_investment_beats_the_baseline_on_timeliness_and_backlog() {
         "investment backlog {i_log25} vs {b_log25}"
     );
 }
+
+#[test]
+fn compare_writes_paired_differences_beside_both_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    sendcast()
+        .args([
+            "compare",
+            "scenarios/bcp/baseline.toml",
+            "scenarios/bcp/invest-784k.toml",
+            "--runs",
+            "200",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    for f in [
+        "compare.csv",
+        "compare.json",
+        "bcp-baseline/summary.csv",
+        "bcp-invest-784k/sensitivity.csv",
+    ] {
+        assert!(out.join(f).is_file(), "missing {f}");
+    }
+    let csv = read(&out.join("compare.csv"));
+    assert!(csv.starts_with("scenario_a,scenario_b,metric,period,mean_a,mean_b,diff_mean"));
+    assert!(csv.contains("bcp-baseline,bcp-invest-784k,plans_within_20_weeks_pct,2024-25,"));
+    let json: serde_json::Value = serde_json::from_str(&read(&out.join("compare.json"))).unwrap();
+    assert_eq!(json["runs"], 200);
+    // Usage errors exit 2.
+    sendcast()
+        .args(["run", "scenarios/bcp/baseline.toml", "--runs", "auto"])
+        .assert()
+        .code(2);
+    sendcast()
+        .args(["run", "scenarios/bcp/baseline.toml", "--precision", "0.01"])
+        .assert()
+        .code(2);
+    sendcast()
+        .args(["run", "scenarios/bcp/baseline.toml", "--sampling", "sobol"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn latin_hypercube_and_auto_runs_from_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("auto");
+    let assert = sendcast()
+        .args([
+            "run",
+            "tests/fixtures/normals.toml",
+            "--runs",
+            "auto",
+            "--precision",
+            "0.2",
+            "--sampling",
+            "lhs",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(text.contains("precision 0.2 reached after"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    assert!(json["runs"].as_u64().unwrap() >= 1000);
+}
