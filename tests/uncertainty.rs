@@ -213,3 +213,39 @@ fn bad_correlation_matrices_name_the_offending_pair() {
     let e = correlation_error("[[1, 0], [0, 1]]", r#"["demand.growth", "demand.grow"]"#);
     assert!(e.contains("not an input of this scenario"), "{e}");
 }
+
+#[test]
+fn sensitivity_ranks_inputs_by_their_known_influence() {
+    // Cumulative balance = opening + income - fixed spend: Pearson r = 0.6 and 0.8, so
+    // Spearman = (6 / pi) asin(r / 2) = 0.582 and 0.786.
+    let m = model("tests/fixtures/normals.toml");
+    let res = run(&m, &RunOptions::new(5000, 2));
+    let rep = sendcast::report::Report::new(&res);
+    let row = |input: &str| {
+        rep.sensitivity
+            .iter()
+            .find(|r| {
+                r.input == input && r.metric == "dsg_cumulative_balance" && r.period == "2024-25"
+            })
+            .unwrap()
+    };
+    let (opening, income) = (row("finance.opening_balance"), row("finance.hnb_income"));
+    let want = |r: f64| 6.0 / std::f64::consts::PI * (r / 2.0).asin();
+    assert!(
+        (opening.spearman - want(0.6)).abs() < 0.03,
+        "{}",
+        opening.spearman
+    );
+    assert!(
+        (income.spearman - want(0.8)).abs() < 0.03,
+        "{}",
+        income.spearman
+    );
+    // Swing between deciles: E[x | top decile] - E[x | bottom decile] = 2 * 1.755 sd for a
+    // normal; the outcome's medians move by r * sd_y * 3.51 (about 10.5m for opening).
+    let swing = opening.median_high - opening.median_low;
+    assert!(
+        (swing / (0.6 * 5e6 * 3.51) - 1.0).abs() < 0.15,
+        "swing {swing}"
+    );
+}

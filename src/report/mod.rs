@@ -97,23 +97,41 @@ impl<'a> Report<'a> {
 }
 
 fn sensitivity_rows(r: &Results) -> Vec<SensitivityRow> {
+    use stats::sensitivity::{decile_medians_sorted, pearson, ranks};
+    // Rank every outcome column once, and every input once, then pair them up.
+    let outcomes: Vec<(&'static str, usize, Vec<f64>, Option<Vec<f64>>)> = HEADLINE
+        .iter()
+        .flat_map(|&metric| {
+            let k = r.metric_index(metric).expect("headline metric exists");
+            (0..r.years.len()).map(move |y| (metric, y, r.column(k, r.months.len() + y)))
+        })
+        .map(|(metric, y, col)| {
+            let v = r.column_values(col);
+            let complete = v.len() >= 3 && v.iter().all(|z| !z.is_nan());
+            let v_ranks = complete.then(|| ranks(&v));
+            (metric, y, v, v_ranks)
+        })
+        .collect();
     let mut rows = Vec::new();
     for (j, name) in r.input_names.iter().enumerate() {
         let x = r.inputs.column(j);
-        for metric in HEADLINE {
-            let k = r.metric_index(metric).expect("headline metric exists");
-            for (y, p) in r.years.iter().enumerate() {
-                let v = r.column_values(r.column(k, r.months.len() + y));
-                let (lo, hi) = stats::sensitivity::decile_medians(&x, &v);
-                rows.push(SensitivityRow {
-                    input: name.clone(),
-                    metric,
-                    period: p.label.clone(),
-                    spearman: stats::sensitivity::spearman(&x, &v),
-                    median_low: lo,
-                    median_high: hi,
-                });
-            }
+        let mut order: Vec<usize> = (0..x.len()).collect();
+        order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+        let x_ranks = ranks(&x);
+        for (metric, y, v, v_ranks) in &outcomes {
+            let spearman = match v_ranks {
+                Some(vr) => pearson(&x_ranks, vr),
+                None => stats::sensitivity::spearman(&x, v),
+            };
+            let (lo, hi) = decile_medians_sorted(&order, v);
+            rows.push(SensitivityRow {
+                input: name.clone(),
+                metric,
+                period: r.years[*y].label.clone(),
+                spearman,
+                median_low: lo,
+                median_high: hi,
+            });
         }
     }
     rows

@@ -53,12 +53,17 @@ pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
 
 /// Median of `y` among trajectories whose input is in its lowest and in its highest decile.
 pub fn decile_medians(x: &[f64], y: &[f64]) -> (f64, f64) {
-    let n = x.len();
-    let mut idx: Vec<usize> = (0..n).filter(|&i| !y[i].is_nan()).collect();
+    let mut order: Vec<usize> = (0..x.len()).collect();
+    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    decile_medians_sorted(&order, y)
+}
+
+/// As [`decile_medians`], given the trajectories in increasing order of the input.
+pub fn decile_medians_sorted(order: &[usize], y: &[f64]) -> (f64, f64) {
+    let idx: Vec<usize> = order.iter().copied().filter(|&i| !y[i].is_nan()).collect();
     if idx.len() < 10 {
         return (f64::NAN, f64::NAN);
     }
-    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
     let tenth = idx.len() / 10;
     let median = |sel: &[usize]| {
         let mut v: Vec<f64> = sel.iter().map(|&i| y[i]).collect();
