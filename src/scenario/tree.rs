@@ -50,14 +50,19 @@ impl Table {
         Some(self.entries.remove(i))
     }
 
-    /// Lay `over` on top of `self`: tables merge key by key, arrays under a key in
-    /// `append_keys` are appended, anything else is replaced.
+    /// Lay `over` on top of `self`: tables merge key by key (except distribution tables, which
+    /// are values), arrays under a key in `append_keys` are appended, anything else is replaced.
     pub fn merge(&mut self, over: Table, append_keys: &[&str]) {
         for e in over.entries {
             match self.get_mut(&e.key) {
                 None => self.entries.push(e),
                 Some(mine) => match (&mut mine.node.value, e.node.value) {
-                    (Value::Table(a), Value::Table(b)) => a.merge(b, append_keys),
+                    // A distribution table is one value: an override replaces it whole.
+                    (Value::Table(a), Value::Table(b))
+                        if a.get("dist").is_none() && b.get("dist").is_none() =>
+                    {
+                        a.merge(b, append_keys)
+                    }
                     (Value::Array(a), Value::Array(b)) if append_keys.contains(&e.key.as_str()) => {
                         a.extend(b)
                     }
