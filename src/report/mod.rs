@@ -96,10 +96,14 @@ impl<'a> Report<'a> {
     }
 }
 
+/// A headline outcome in one year: (metric, year index, values by trajectory, their ranks when
+/// every trajectory has a value).
+type Outcome = (&'static str, usize, Vec<f64>, Option<Vec<f64>>);
+
 fn sensitivity_rows(r: &Results) -> Vec<SensitivityRow> {
     use stats::sensitivity::{decile_medians_sorted, pearson, ranks};
     // Rank every outcome column once, and every input once, then pair them up.
-    let outcomes: Vec<(&'static str, usize, Vec<f64>, Option<Vec<f64>>)> = HEADLINE
+    let outcomes: Vec<Outcome> = HEADLINE
         .iter()
         .flat_map(|&metric| {
             let k = r.metric_index(metric).expect("headline metric exists");
