@@ -133,13 +133,7 @@ pub fn write_csv(c: &Comparison, path: &Path) -> Result<()> {
 }
 
 pub fn write_json(c: &Comparison, version: &str, path: &Path) -> Result<()> {
-    let n = |x: f64| {
-        if x.is_finite() {
-            json!(num(x).parse::<f64>().unwrap_or(x))
-        } else {
-            serde_json::Value::Null
-        }
-    };
+    let n = crate::report::json_out::number;
     let rows: Vec<serde_json::Value> = c
         .rows
         .iter()

@@ -6,7 +6,8 @@ use anyhow::{Context, Result};
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
-fn number(x: f64) -> Value {
+/// A JSON number rounded as in the CSV files, or null when undefined.
+pub fn number(x: f64) -> Value {
     if x.is_finite() {
         // Same rounding as the CSV files, so the two agree.
         json!(super::num(x).parse::<f64>().unwrap_or(x))
