@@ -165,7 +165,8 @@ pub fn run_batch(
     let inputs = sample::draw_batch(model, opts.seed, first as u64, n, opts.sampling);
     let mut values = vec![0.0; n * row_len];
     let m_count = model.clock.months;
-    values.par_chunks_mut(row_len).enumerate().for_each_init(
+    // Work in runs of at least 64 trajectories so each thread reuses its buffers.
+    values.par_chunks_mut(row_len).enumerate().with_min_len(64).for_each_init(
         || (Scratch::default(), vec![0.0; series::N_SERIES * m_count]),
         |(scratch, raw), (i, row)| {
             let index = (first + i) as u64;
