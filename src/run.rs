@@ -166,23 +166,27 @@ pub fn run_batch(
     let mut values = vec![0.0; n * row_len];
     let m_count = model.clock.months;
     // Work in runs of at least 64 trajectories so each thread reuses its buffers.
-    values.par_chunks_mut(row_len).enumerate().with_min_len(64).for_each_init(
-        || (Scratch::default(), vec![0.0; series::N_SERIES * m_count]),
-        |(scratch, raw), (i, row)| {
-            let index = (first + i) as u64;
-            let d = Draw::from_inputs(model, &inputs.ids, inputs.row(i), opts.seed, index);
-            engine::simulate(model, &d, &mut Streams::new(opts.seed, index), scratch, raw);
-            for (k, metric) in metrics.iter().enumerate() {
-                let base = k * n_periods;
-                for (j, p) in months.iter().chain(years.iter()).enumerate() {
-                    row[base + j] = metric.kind.value(raw, m_count, p.lo, p.hi);
+    values
+        .par_chunks_mut(row_len)
+        .enumerate()
+        .with_min_len(64)
+        .for_each_init(
+            || (Scratch::default(), vec![0.0; series::N_SERIES * m_count]),
+            |(scratch, raw), (i, row)| {
+                let index = (first + i) as u64;
+                let d = Draw::from_inputs(model, &inputs.ids, inputs.row(i), opts.seed, index);
+                engine::simulate(model, &d, &mut Streams::new(opts.seed, index), scratch, raw);
+                for (k, metric) in metrics.iter().enumerate() {
+                    let base = k * n_periods;
+                    for (j, p) in months.iter().chain(years.iter()).enumerate() {
+                        row[base + j] = metric.kind.value(raw, m_count, p.lo, p.hi);
+                    }
                 }
-            }
-            if let Some(b) = bar {
-                b.inc(1);
-            }
-        },
-    );
+                if let Some(b) = bar {
+                    b.inc(1);
+                }
+            },
+        );
     Results {
         scenario: model.name.clone(),
         runs: n,
