@@ -66,7 +66,12 @@ impl fmt::Display for YearMonth {
     }
 }
 
-/// Label of a financial year, e.g. `2025-26`.
+/// Label of a financial year (April to March) from its first calendar year.
+///
+/// ```
+/// assert_eq!(sendcast::calendar::fy_label(2025), "2025-26");
+/// assert_eq!(sendcast::calendar::fy_label(1999), "1999-00");
+/// ```
 pub fn fy_label(start_year: i32) -> String {
     format!("{}-{:02}", start_year, (start_year + 1).rem_euclid(100))
 }
