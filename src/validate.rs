@@ -48,6 +48,15 @@ pub fn describe(model: &Model) -> String {
     for p in &model.params.params {
         let _ = writeln!(out, "  {:<width$}  {:<40}  {}", p.name, p.desc, p.origin);
     }
+    if let Some(c) = &model.correlation {
+        let _ = writeln!(out, "rank correlations:");
+        for (i, &a) in c.params.iter().enumerate() {
+            for (j, &b) in c.params.iter().enumerate().skip(i + 1) {
+                let (na, nb) = (&model.params.params[a].name, &model.params.params[b].name);
+                let _ = writeln!(out, "  {na} ~ {nb}: {}", c.matrix[(i, j)]);
+            }
+        }
+    }
     let _ = writeln!(out, "interventions: {}", model.interventions.len());
     for iv in &model.interventions {
         let when = |m: usize| c.month(m).to_string();

@@ -186,6 +186,15 @@ fn validate_prints_resolved_inputs() {
     );
     assert!(out.contains("models/bcp.toml"));
     assert!(out.contains("£784k: locum educational psychologists"));
+    let assert = sendcast()
+        .args(["validate", "tests/fixtures/correlated.toml"])
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(
+        out.contains("demand.growth ~ finance.inflation.independent_special: 0.6"),
+        "{out}"
+    );
 }
 
 #[test]
