@@ -25,6 +25,8 @@ const TOP: [&str; 14] = [
 ];
 
 pub const MAX_HORIZON_YEARS: i64 = 30;
+/// Staff in one role: generous for any English authority, and small enough to simulate.
+const STAFF: Domain = Domain::closed(0.0, 10_000.0, "full-time equivalents from 0 to 10,000");
 /// Oldest request an open case at the start may carry, in weeks.
 pub const MAX_OPEN_AGE_WEEKS: i64 = 260;
 
@@ -128,7 +130,11 @@ fn demand(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Demand> {
         .try_into()
         .expect("length checked");
     Ok(Demand {
-        requests_per_year: d.param("requests_per_year", Domain::NONNEG, p)?,
+        requests_per_year: d.param(
+            "requests_per_year",
+            Domain::closed(0.0, 1e6, "requests a year from 0 to 1,000,000"),
+            p,
+        )?,
         growth: d.param("growth", Domain::GROWTH, p)?,
         seasonality,
         dispersion: match d.opt("dispersion") {
@@ -196,8 +202,8 @@ fn staff(sec: &Section<'_>, role: &str, p: &mut ParamTable) -> InputResult<Staff
     )?;
     let months = Domain::closed(0.0, 60.0, "months from 0 to 60");
     Ok(Staff {
-        posts: s.param("posts", Domain::NONNEG, p)?,
-        in_post: s.param("in_post", Domain::NONNEG, p)?,
+        posts: s.param("posts", STAFF, p)?,
+        in_post: s.param("in_post", STAFF, p)?,
         hours_per_week: s.param(
             "hours_per_week",
             Domain::closed(0.0, 80.0, "hours from 0 to 80"),
@@ -213,7 +219,7 @@ fn staff(sec: &Section<'_>, role: &str, p: &mut ParamTable) -> InputResult<Staff
         )?,
         ramp_months: s.param_or("ramp_months", months, 0.0, p)?,
         salary: s.param("salary", Domain::NONNEG, p)?,
-        agency_fte: s.param_or("agency_fte", Domain::NONNEG, 0.0, p)?,
+        agency_fte: s.param_or("agency_fte", STAFF, 0.0, p)?,
         agency_cover: s.param_or("agency_cover", Domain::PROB, 0.0, p)?,
         agency_cost: s.param_or("agency_cost", Domain::NONNEG, 0.0, p)?,
     })
@@ -459,7 +465,7 @@ fn interventions(
             "temporary_staff" => {
                 let from = month("from")?;
                 let (fte, budget) = match (s.has("fte"), s.has("budget")) {
-                    (true, false) => (Some(s.param("fte", Domain::NONNEG, p)?), None),
+                    (true, false) => (Some(s.param("fte", STAFF, p)?), None),
                     (false, true) => (None, Some(s.param("budget", money, p)?)),
                     _ => {
                         return Err(InputError::new(

@@ -48,7 +48,7 @@ pub fn param_from_node(
                 &node.loc,
                 name,
                 format!(
-                    "expected {} or a distribution table such as {{ dist = \"pert\", min = 1, mode = 2, max = 4 }}, found {}",
+                    "expected {} or a distribution table such as {{ dist = \"pert\", low = 1, mode = 2, high = 4 }}, found {}",
                     domain.what,
                     other.type_name()
                 ),

@@ -1,0 +1,144 @@
+//! Property tests: the scenario reader never panics on arbitrary or mutated text, and the
+//! engine keeps its invariants (conservation of plans and money, no negative counts,
+//! percentages in [0, 100], monotone quantiles) for any seed and perturbed inputs.
+
+use proptest::prelude::*;
+use sendcast::engine::series as s;
+use sendcast::model::compile::compile;
+use sendcast::run::{run, trajectory, RunOptions};
+use sendcast::scenario::{tree, Loaded};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+fn compile_text(text: &str) -> Result<sendcast::model::Model, sendcast::error::InputError> {
+    let file = PathBuf::from("prop.toml");
+    let table = tree::parse(&Arc::new(file.clone()), text)?;
+    compile(&Loaded {
+        table,
+        files: vec![file],
+    })
+}
+
+fn bcp_text() -> String {
+    std::fs::read_to_string("models/bcp.toml").unwrap()
+}
+
+/// Byte offsets of the numbers in a text (simple tokens of digits, '.', 'e', '-').
+fn number_spans(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'#' {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if b[i].is_ascii_digit()
+            && (i == 0
+                || !b[i - 1].is_ascii_alphanumeric()
+                    && b[i - 1] != b'_'
+                    && b[i - 1] != b'"'
+                    && b[i - 1] != b'-')
+        {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.' || b[i] == b'e') {
+                i += 1;
+            }
+            spans.push((start, i));
+        } else {
+            i += 1;
+        }
+    }
+    spans
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,400}") {
+        let _ = compile_text(&text);
+    }
+
+    #[test]
+    fn arbitrary_toml_like_text_never_panics(text in "([a-z_\\.\\[\\]]{1,12} = [-0-9e\\.\"a-z\\{\\}, =]{0,20}\n){0,12}") {
+        let _ = compile_text(&text);
+    }
+
+    #[test]
+    fn mutated_bcp_numbers_are_accepted_or_refused_cleanly(
+        which in 0usize..400,
+        replacement in prop_oneof![
+            Just("-1".to_string()), Just("0".to_string()), Just("1e308".to_string()), Just("nan".to_string()),
+            Just("-inf".to_string()), Just("\"x\"".to_string()), Just("[]".to_string()), Just("{}".to_string()),
+            Just("2.5".to_string()), Just("5000".to_string()), Just("0.5".to_string()),
+        ],
+    ) {
+        let text = bcp_text();
+        let spans = number_spans(&text);
+        let (a, b) = spans[which % spans.len()];
+        let mutated = format!("{}{}{}", &text[..a], replacement, &text[b..]);
+        match compile_text(&mutated) {
+            Err(e) => prop_assert!(e.loc.line >= 1 && !e.message.is_empty()),
+            Ok(model) => {
+                // Accepted inputs must simulate without panicking or producing negative counts.
+                let mut raw = vec![0.0; s::N_SERIES * model.clock.months];
+                trajectory(&model, 1, 0, &mut Default::default(), &mut raw);
+                let n = model.clock.months;
+                for series in [s::EHCPS, s::OPEN, s::BACKLOG, s::REQUESTS, s::NEW_PLANS, s::CEASED] {
+                    prop_assert!(raw[series * n..(series + 1) * n].iter().all(|x| x.is_finite() && *x >= -1e-6));
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    #[test]
+    fn engine_invariants_hold_for_any_seed(seed in any::<u64>(), scenario in 0usize..2) {
+        let path = ["scenarios/bcp/baseline.toml", "scenarios/bcp/invest-784k.toml"][scenario];
+        let model = sendcast::load_model(std::path::Path::new(path)).unwrap();
+        let res = run(&model, &RunOptions::new(40, seed));
+        let nm = res.months.len();
+        let row = res.metrics.len() * res.n_periods();
+        let idx = |name: &str| res.metric_index(name).unwrap();
+        let (inyear, cum) = (idx("dsg_in_year_balance"), idx("dsg_cumulative_balance"));
+        for r in res.values.chunks_exact(row) {
+            // Money: each year's cumulative change is that year's in-year balance.
+            for y in 1..res.years.len() {
+                let change = r[res.column(cum, nm + y)] - r[res.column(cum, nm + y - 1)];
+                prop_assert!((change - r[res.column(inyear, nm + y)]).abs() < 1.0);
+            }
+            // Plans: the yearly stock change is new - ceased + net migration.
+            let (e, n, c, g) = (idx("ehcps"), idx("new_plans"), idx("ceased_plans"), idx("net_migration"));
+            for y in 1..res.years.len() {
+                let change = r[res.column(e, nm + y)] - r[res.column(e, nm + y - 1)];
+                let flows = r[res.column(n, nm + y)] - r[res.column(c, nm + y)] + r[res.column(g, nm + y)];
+                prop_assert!((change - flows).abs() < 1e-6 * r[res.column(e, nm + y)].max(1.0));
+            }
+            for (k, m) in res.metrics.iter().enumerate() {
+                for p in 0..res.n_periods() {
+                    let x = r[res.column(k, p)];
+                    if m.name.ends_with("_pct") {
+                        prop_assert!(x.is_nan() || (0.0..=100.0).contains(&x), "{} = {}", m.name, x);
+                    } else if !m.name.starts_with("dsg_") && m.name != "net_migration" {
+                        // Ratios are undefined (NaN) in a period without events.
+                        let ratio = matches!(m.kind, sendcast::stats::metrics::Kind::Ratio(..));
+                        prop_assert!(x >= -1e-6 || (ratio && x.is_nan()), "{} = {}", m.name, x);
+                    }
+                }
+            }
+        }
+        // Quantiles are monotone and bracket the mean's neighbourhood.
+        for sm in res.summaries() {
+            if sm.n > 0 {
+                prop_assert!(sm.q.windows(2).all(|w| w[0] <= w[1]));
+                prop_assert!(sm.q_ci.iter().all(|(lo, hi)| lo <= hi));
+            }
+        }
+    }
+}
