@@ -206,8 +206,7 @@ pub fn run_batch(
 
 /// One trajectory's raw monthly series (inputs by plain Monte Carlo, uncorrelated).
 pub fn trajectory(model: &Model, seed: u64, index: u64, scratch: &mut Scratch, raw: &mut [f64]) {
-    let inputs = sample::draw_batch(model, seed, index, 1, Sampling::MonteCarlo);
-    let d = Draw::from_inputs(model, &inputs.ids, inputs.row(0), seed, index);
+    let d = Draw::single(model, seed, index);
     engine::simulate(model, &d, &mut Streams::new(seed, index), scratch, raw);
 }
 

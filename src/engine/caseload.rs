@@ -275,8 +275,7 @@ mod tests {
     #[test]
     fn september_moves_a_cohort_up_one_year() {
         let model = crate::load_model(std::path::Path::new("tests/fixtures/static.toml")).unwrap();
-        let mut rng = crate::engine::draw::stream(1, 0, 0);
-        let d = Draw::new(&model, &mut rng);
+        let d = Draw::single(&model, 1, 0);
         let mut c = Caseload::default();
         c.init(&model, &d);
         c.cells.fill(0.0);

@@ -48,20 +48,11 @@ pub struct Draw {
 }
 
 impl Draw {
-    pub fn new(model: &Model, rng: &mut Rng) -> Draw {
-        let n_fy = model.clock.n_fy.max(1);
-        let mut values = Vec::with_capacity(model.params.len() * n_fy);
-        for p in &model.params.params {
-            if p.per_year {
-                for _ in 0..n_fy {
-                    values.push(p.sample(rng));
-                }
-            } else {
-                let x = p.sample(rng);
-                values.extend(std::iter::repeat_n(x, n_fy));
-            }
-        }
-        Draw { n_fy, values }
+    /// Inputs of trajectory `index` on its own: plain Monte Carlo, uncorrelated (a correlation
+    /// needs a batch). The same values a Monte Carlo batch gives that trajectory.
+    pub fn single(model: &Model, seed: u64, index: u64) -> Draw {
+        let inputs = sample::draw_batch(model, seed, index, 1, sample::Sampling::MonteCarlo);
+        Draw::from_inputs(model, &inputs.ids, inputs.row(0), seed, index)
     }
 
     /// Inputs of one trajectory: fixed values, the batch row for inputs drawn once per
