@@ -102,4 +102,48 @@ pub enum Command {
     },
     /// Check a scenario file and print its resolved inputs.
     Validate { scenario: PathBuf },
+    /// Write a model file for an authority (or England) fitted to DfE SEN2 data.
+    Calibrate {
+        /// Folder of DfE SEN2 CSV files (either release layout), or a folder of such folders.
+        #[arg(long)]
+        sen2: PathBuf,
+        /// Authority: new code (E06000058), old code (839), name, or `England`.
+        #[arg(long)]
+        la: String,
+        /// Use the January census of this year and the flows of earlier years only; the model
+        /// starts in January of this year. Default: the latest census in the files.
+        #[arg(long)]
+        until: Option<i32>,
+        /// Years the model runs for.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=30))]
+        horizon: u64,
+        /// Model file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Calibrate on data up to an origin census, forecast, and compare with what happened.
+    Backtest {
+        #[arg(long)]
+        sen2: PathBuf,
+        /// One authority (code or name) ...
+        #[arg(long, conflicts_with = "all", required_unless_present = "all")]
+        la: Option<String>,
+        /// ... or every authority in the files.
+        #[arg(long)]
+        all: bool,
+        /// January census the forecasts start from (data after it is not used).
+        #[arg(long)]
+        origin: i32,
+        /// Years forecast (censuses origin+1.. and calendar years origin..).
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=10))]
+        horizon: u64,
+        /// Trajectories per authority.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(20..=100_000))]
+        runs: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder: backtest.csv, scores.csv, skipped.csv and the calibrated models.
+        #[arg(long, default_value = "out/backtest")]
+        out: PathBuf,
+    },
 }

@@ -1,8 +1,11 @@
 //! sendcast: Monte Carlo projections of SEND assessment backlogs, EHC plan caseload and
 //! high-needs (DSG) finance for English local authorities.
 
+pub mod backtest;
 pub mod calendar;
+pub mod calibrate;
 pub mod cli;
+pub mod commands;
 pub mod compare;
 pub mod engine;
 pub mod error;
@@ -10,6 +13,7 @@ pub mod model;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod sen2;
 pub mod stats;
 pub mod validate;
 

@@ -92,6 +92,35 @@ fn simulate(model: &Model, a: &RunArgs, opts: &RunOptions) -> Results {
 
 fn execute(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Calibrate {
+            sen2,
+            la,
+            until,
+            horizon,
+            out,
+        } => {
+            let msg = sendcast::commands::calibrate(&sen2, &la, until, horizon as usize, &out)?;
+            println!("{msg}");
+        }
+        Command::Backtest {
+            sen2,
+            la,
+            all: _,
+            origin,
+            horizon,
+            runs,
+            seed,
+            out,
+        } => {
+            let opts = sendcast::backtest::Options {
+                origin,
+                horizon: horizon as usize,
+                runs: runs as usize,
+                seed,
+            };
+            let msg = sendcast::commands::backtest(&sen2, la.as_deref(), &opts, &out)?;
+            println!("{msg}");
+        }
         Command::Validate { scenario } => {
             let model = sendcast::load_model(&scenario)?;
             print!("{}", sendcast::validate::describe(&model));

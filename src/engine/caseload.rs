@@ -64,7 +64,6 @@ impl Caseload {
             let annual = draw.get(c.ceasing[band_of(a)]);
             self.cease[a] = 1.0 - (1.0 - annual).powf(1.0 / 12.0);
         }
-        self.migration = (1.0 + draw.get(c.net_migration)).powf(1.0 / 12.0) - 1.0;
         self.retotal();
     }
 
@@ -140,8 +139,10 @@ impl Caseload {
         self.add(age, setting, 1.0);
     }
 
-    /// Monthly ceasing and net migration. Returns (ceased, net migration).
-    pub fn month(&mut self) -> (f64, f64) {
+    /// Monthly ceasing and net migration (`net_migration` a year). Returns (ceased, net
+    /// migration).
+    pub fn month(&mut self, net_migration: f64) -> (f64, f64) {
+        self.migration = (1.0 + net_migration).powf(1.0 / 12.0) - 1.0;
         let mut ceased = 0.0;
         let mut migrated = 0.0;
         for a in 0..N_AGES {

@@ -33,6 +33,8 @@ pub struct Scratch {
     appeals: Vec<u32>,
     lambda: Vec<f64>,
     refusal: Vec<f64>,
+    /// Demand level by month relative to the start (trend, shocks and policy, no season).
+    demand_index: Vec<f64>,
     staffing: staffing::Staffing,
     caseload: caseload::Caseload,
 }
@@ -112,14 +114,13 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
     let rec = |out: &mut [f64], s: usize, m: usize, x: f64| out[s * months + m] += x;
 
     // Demand per week and refusal rate per month, with policy effects.
-    demand_profile(model, d, sc);
+    demand_profile(model, d, sc, &mut rngs.demand);
 
     // Stage parameters
     let min_w: [i32; 3] = [0, 1, 2].map(|s| d.get(model.stages[s].min_weeks).round() as i32);
     let extra_w: [Vec<f64>; 3] =
         [0, 1, 2].map(|s| geometric_table(d.get(model.stages[s].extra_weeks)));
     let hours: [[f64; N_ROLES]; 3] = [0, 1, 2].map(|s| model.stages[s].hours.map(|h| d.get(h)));
-    let plan_rate = d.get(model.demand.plan_rate);
     let appeal_p = d.get(model.demand.appeal_rate) * d.get(model.demand.appeal_success);
     let appeal_weeks =
         (d.get(model.demand.appeal_weeks).round() as usize).clamp(1, queue::MAX_WAIT_WEEKS - 1);
@@ -171,13 +172,14 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
         let now = w as i32;
         let fy = clock.month_fy[m] as usize;
         if clock.month_first_week[m] as usize == w {
-            sc.staffing.month(model, d, m, &mut rngs.staff);
+            let seen = sc.demand_index[m.saturating_sub(staffing::FOLLOW_LAG_MONTHS)];
+            sc.staffing.month(model, d, m, seen, &mut rngs.staff);
             sc.caseload.set_capacity(model, d, m);
             if clock.month(m).month == 9 {
                 let aged_out = sc.caseload.september(model, d);
                 rec(out, series::CEASED, m, aged_out);
             }
-            let (ceased, migrated) = sc.caseload.month();
+            let (ceased, migrated) = sc.caseload.month(d.year(model.caseload.net_migration, fy));
             rec(out, series::CEASED, m, ceased);
             rec(out, series::MIGRATION, m, migrated);
         }
@@ -276,7 +278,7 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
                         }
                     }
                     ADVICE => {
-                        if rngs.cases.random::<f64>() < plan_rate {
+                        if rngs.cases.random::<f64>() < d.year(model.demand.plan_rate, fy) {
                             let ready = now
                                 + min_w[DRAFTING]
                                 + geometric_extra(&extra_w[DRAFTING], &mut rngs.cases);
@@ -336,19 +338,32 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
     }
 }
 
+/// Most requests a year the engine generates.
+const MAX_REQUESTS_PER_YEAR: f64 = 1e6;
+
 /// Expected requests per week (trend, seasonality, policy effects) and refusal rate per month.
-fn demand_profile(model: &Model, d: &Draw, sc: &mut Scratch) {
+fn demand_profile(model: &Model, d: &Draw, sc: &mut Scratch, rng: &mut Rng) {
     let clock = &model.clock;
     let dm = &model.demand;
+    // Year-to-year shocks to log requests, drawn only when the model has them.
+    let vol = d.get(dm.volatility);
+    let shocks: Vec<f64> = if vol > 0.0 {
+        let n = rand_distr::Normal::new(0.0, vol).expect("finite sd");
+        (0..clock.n_fy).map(|_| n.sample(rng)).collect()
+    } else {
+        vec![0.0; clock.n_fy]
+    };
     let season: [f64; 12] = dm.seasonality.map(|p| d.get(p));
     let mean_season = season.iter().sum::<f64>() / 12.0;
     let base = d.get(dm.requests_per_year) / WEEKS_PER_YEAR;
     let mut level = Vec::with_capacity(clock.months);
+    sc.demand_index.clear();
     let mut refusal = Vec::with_capacity(clock.months);
     let mut x = 1.0;
     for m in 0..clock.months {
         if m > 0 {
-            x *= (1.0 + d.year(dm.growth, clock.month_fy[m] as usize)).powf(1.0 / 12.0);
+            let fy = clock.month_fy[m] as usize;
+            x *= ((1.0 + d.year(dm.growth, fy)) * shocks[fy].exp()).powf(1.0 / 12.0);
         }
         let mut factor = 1.0;
         let mut refuse = d.get(dm.refusal_rate);
@@ -380,7 +395,9 @@ fn demand_profile(model: &Model, d: &Draw, sc: &mut Scratch) {
         } else {
             1.0
         };
-        level.push(base * x * s * factor);
+        // However demand compounds, it stays within the bound on inputs (1,000,000 a year).
+        level.push((base * x * s * factor).min(MAX_REQUESTS_PER_YEAR / WEEKS_PER_YEAR));
+        sc.demand_index.push(x * factor);
         refusal.push(refuse);
     }
     sc.lambda.clear();

@@ -6,6 +6,12 @@ use crate::model::{Intervention, Model, N_ROLES, WORKING_DAYS_PER_YEAR};
 use rand::Rng as _;
 use rand_distr::{Binomial, Distribution};
 
+/// Months after which a change in demand shows in the establishment of roles that follow it.
+pub const FOLLOW_LAG_MONTHS: usize = 6;
+
+/// Most posts a role can have (the bound on inputs).
+const MAX_POSTS: f64 = 10_000.0;
+
 /// Longest recruitment we track, in months; later arrivals are dropped.
 const MAX_LAG_MONTHS: usize = 600;
 
@@ -48,8 +54,9 @@ impl Staffing {
         }
     }
 
-    /// Start-of-month update for month `m`.
-    pub fn month(&mut self, model: &Model, draw: &Draw, m: usize, rng: &mut Rng) {
+    /// Start-of-month update for month `m`; `demand` is the demand level the establishment
+    /// responds to, relative to the start.
+    pub fn month(&mut self, model: &Model, draw: &Draw, m: usize, demand: f64, rng: &mut Rng) {
         let fy = model.clock.month_fy[m] as usize;
         for (r, st) in self.roles.iter_mut().enumerate() {
             let s = &model.staff[r];
@@ -68,7 +75,12 @@ impl Staffing {
                 st.in_post -= leavers as f64;
             }
             // Establishment: base posts plus posts added by interventions so far
-            let mut posts = draw.get(s.posts).round();
+            let grown = draw.get(s.posts)
+                * (1.0 + draw.get(s.posts_growth)).powf(m as f64 / 12.0)
+                * demand.max(0.0).powf(draw.get(s.follow_demand));
+            // Within the bound on inputs, however demand or growth compound.
+            let grown = grown.min(MAX_POSTS);
+            let mut posts = grown.round();
             let mut temp_fte = 0.0;
             let mut temp_hours = 0.0;
             let mut backlog_hours = 0.0;

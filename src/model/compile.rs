@@ -116,6 +116,7 @@ fn demand(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Demand> {
         &[
             "requests_per_year",
             "growth",
+            "volatility",
             "seasonality",
             "dispersion",
             "refusal_rate",
@@ -135,7 +136,17 @@ fn demand(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Demand> {
             Domain::closed(0.0, 1e6, "requests a year from 0 to 1,000,000"),
             p,
         )?,
-        growth: d.param("growth", Domain::GROWTH, p)?,
+        growth: d.param(
+            "growth",
+            Domain::closed(-0.9, 1.0, "a yearly growth from -0.9 to 1.0"),
+            p,
+        )?,
+        volatility: d.param_or(
+            "volatility",
+            Domain::closed(0.0, 1.0, "a standard deviation of log requests from 0 to 1"),
+            0.0,
+            p,
+        )?,
         seasonality,
         dispersion: match d.opt("dispersion") {
             Some(_) => Some(d.param("dispersion", Domain::POS, p)?),
@@ -187,6 +198,8 @@ fn staff(sec: &Section<'_>, role: &str, p: &mut ParamTable) -> InputResult<Staff
         role,
         &[
             "posts",
+            "posts_growth",
+            "follow_demand",
             "in_post",
             "hours_per_week",
             "statutory_share",
@@ -203,6 +216,18 @@ fn staff(sec: &Section<'_>, role: &str, p: &mut ParamTable) -> InputResult<Staff
     let months = Domain::closed(0.0, 60.0, "months from 0 to 60");
     Ok(Staff {
         posts: s.param("posts", STAFF, p)?,
+        posts_growth: s.param_or(
+            "posts_growth",
+            Domain::closed(-0.5, 0.5, "a yearly growth from -0.5 to 0.5"),
+            0.0,
+            p,
+        )?,
+        follow_demand: s.param_or(
+            "follow_demand",
+            Domain::closed(0.0, 1.0, "an elasticity from 0 to 1"),
+            0.0,
+            p,
+        )?,
         in_post: s.param("in_post", STAFF, p)?,
         hours_per_week: s.param(
             "hours_per_week",

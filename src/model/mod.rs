@@ -86,6 +86,9 @@ pub const WORKING_DAYS_PER_YEAR: f64 = 210.0;
 pub struct Demand {
     pub requests_per_year: ParamId,
     pub growth: ParamId,
+    /// Sd of a fresh shock to log requests each financial year, on top of `growth` (a random
+    /// walk around the trend); 0 = none.
+    pub volatility: ParamId,
     pub seasonality: [ParamId; 12],
     /// Negative-binomial shape for over-dispersed weekly requests; `None` = Poisson.
     pub dispersion: Option<ParamId>,
@@ -113,6 +116,11 @@ pub const DRAFTING: usize = 2;
 #[derive(Debug, Clone)]
 pub struct Staff {
     pub posts: ParamId,
+    /// Yearly growth of the establishment (0 = posts stay as they are).
+    pub posts_growth: ParamId,
+    /// Elasticity of the establishment to demand seen `FOLLOW_LAG_MONTHS` earlier (0 = none,
+    /// 1 = posts in proportion to requests).
+    pub follow_demand: ParamId,
     pub in_post: ParamId,
     pub hours_per_week: ParamId,
     pub statutory_share: ParamId,

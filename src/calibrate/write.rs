@@ -1,0 +1,397 @@
+//! The model file calibrate writes: every figure with where it came from; inputs SEN2 does
+//! not hold are national defaults marked for replacement.
+
+use super::{Calibration, Spread, Yearly, HOURS};
+use crate::model::{AGE_BANDS, SETTINGS};
+use std::fmt::Write;
+
+const DEFAULT: &str = "default — replace with local figures";
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn years(v: &[(i32, f64)], f: impl Fn(f64) -> String) -> String {
+    v.iter()
+        .map(|(y, x)| format!("{} ({y})", f(*x)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn pert(s: &Spread, digits: usize) -> String {
+    if s.high - s.low < 1e-9 {
+        return format!("{:.digits$}", s.mode);
+    }
+    format!(
+        "{{ dist = \"pert\", low = {:.digits$}, mode = {:.digits$}, high = {:.digits$} }}",
+        s.low, s.mode, s.high
+    )
+}
+
+fn yearly(y: &Yearly, lo: f64, hi: f64, digits: usize) -> String {
+    format!(
+        "{{ dist = \"normal\", mean = {:.digits$}, sd = {:.digits$}, min = {lo}, max = {hi}, per = \"year\" }}",
+        y.mean, y.sd
+    )
+}
+
+/// A beta on [0, 1] with the mean and sd of `y`, drawn each year.
+fn beta_yearly(y: &Yearly) -> String {
+    let k = y.mean * (1.0 - y.mean) / y.sd.powi(2) - 1.0;
+    format!(
+        "{{ dist = \"beta\", alpha = {:.3}, beta = {:.3}, low = 0, high = 1, per = \"year\" }}   # mean {:.3}, sd {:.3}",
+        y.mean * k,
+        (1.0 - y.mean) * k,
+        y.mean,
+        y.sd
+    )
+}
+
+fn table(keys: &[&str], values: &[f64], digits: usize) -> String {
+    keys.iter()
+        .zip(values)
+        .map(|(k, v)| format!("{k} = {v:.digits$}\n"))
+        .collect()
+}
+
+fn bands() -> Vec<&'static str> {
+    AGE_BANDS.iter().map(|b| b.0).collect()
+}
+
+/// The model file text.
+pub fn to_toml(c: &Calibration, sources: &str) -> String {
+    let mut s = String::new();
+    let slug: String = c
+        .name
+        .to_lowercase()
+        .chars()
+        .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let _ = writeln!(
+        s,
+        "# {} calibrated from DfE SEN2 by `sendcast calibrate` (sendcast {}).",
+        c.name,
+        crate::VERSION
+    );
+    let _ = writeln!(
+        s,
+        "# Data: the January {} census and flows of calendar {} and earlier, nothing later.",
+        c.origin,
+        c.origin - 1
+    );
+    let _ = writeln!(s, "# Files read: {sources}");
+    let _ = writeln!(
+        s,
+        "# [P SEN2] = fitted from the data; \"{DEFAULT}\" = national default (BRIEF.md), not in SEN2."
+    );
+    if c.first_year
+        > c.requests
+            .first()
+            .map_or(c.first_year, |r| r.0)
+            .min(c.first_year)
+    {
+        let _ = writeln!(
+            s,
+            "# Series used from {} (boundary change before).",
+            c.first_year
+        );
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(s, "name = \"{slug}-{}\"", c.origin);
+    let _ = writeln!(
+        s,
+        "description = \"{} from the January {} census (SEN2)\"",
+        c.name, c.origin
+    );
+    let _ = writeln!(s, "\n[authority]\nname = \"{}\"", c.name);
+    let _ = writeln!(s, "la_code = \"{}\"", c.code);
+    let _ = writeln!(
+        s,
+        "\n[time]\nstart = \"{}-01\"              # the January census\nhorizon_years = {}",
+        c.origin, c.horizon_years
+    );
+
+    // Demand
+    let t = &c.trend;
+    let _ = writeln!(s, "\n[demand]");
+    let _ = writeln!(
+        s,
+        "# Requests for assessment [P SEN2]: {}.",
+        years(&c.requests, |x| format!("{x:.0}"))
+    );
+    let _ = writeln!(
+        s,
+        "# Log requests as a random walk with drift; changes into or out of {:?} left out.",
+        super::trend::DISTORTED_YEARS
+    );
+    let _ = writeln!(
+        s,
+        "# Own drift {} a year on {} changes; all {} authorities: median {}, spread {} (sd);",
+        t.own_drift.map_or("n/a".into(), |g| pct(g.exp_m1())),
+        t.n_changes,
+        c.pooled.authorities,
+        pct(c.pooled.drift.exp_m1()),
+        pct(c.pooled.drift_sd)
+    );
+    let _ = writeln!(
+        s,
+        "# shrunk with weight {:.2} on its own: drift {} (se {}), year-to-year sd {:.3}.",
+        t.weight,
+        pct(t.drift.exp_m1()),
+        pct(t.drift_se),
+        t.volatility
+    );
+    let sd = c.request_rate * c.request_rate_sd_log.exp_m1().max(1e-6);
+    let _ = writeln!(
+        s,
+        "requests_per_year = {{ dist = \"lognormal\", mean = {:.0}, sd = {:.0} }}   # rate at the start",
+        c.request_rate * (0.5 * c.request_rate_sd_log.powi(2)).exp(),
+        sd
+    );
+    let g = t.drift.exp_m1();
+    let _ = writeln!(
+        s,
+        "growth = {{ dist = \"normal\", mean = {:.4}, sd = {:.4}, min = -0.5, max = 1.0 }}",
+        g,
+        t.drift_se * t.drift.exp()
+    );
+    let _ = writeln!(s, "volatility = {:.4}", t.volatility);
+    let _ = writeln!(
+        s,
+        "seasonality = [1.05, 1.05, 1.10, 1.00, 1.05, 1.00, 1.10, 0.70, 0.90, 1.05, 1.05, 0.95]   # [U]"
+    );
+    let _ = writeln!(
+        s,
+        "# Refused / requests [P SEN2]: {}.",
+        if c.refusal.years.is_empty() {
+            format!("none in the data; {DEFAULT} (England 22-27%)")
+        } else {
+            years(&c.refusal.years, pct)
+        }
+    );
+    let _ = writeln!(s, "refusal_rate = {}", pert(&c.refusal, 3));
+    let _ = writeln!(
+        s,
+        "appeal_rate = 0.03            # England 3.2% of appealable decisions (2024); {DEFAULT}"
+    );
+    let _ = writeln!(s, "appeal_success = 0.6          # {DEFAULT}");
+    let _ = writeln!(s, "appeal_weeks = 20");
+    let _ = writeln!(
+        s,
+        "# New plans / requests agreed [P SEN2]: {}{}.",
+        if c.conversion.years.is_empty() {
+            format!("none in the data; {DEFAULT}")
+        } else {
+            years(&c.conversion.years, |x| format!("{x:.2}"))
+        },
+        c.published_plan_share.map_or(String::new(), |p| format!(
+            "; assessments ending in a plan (published) {}",
+            pct(p)
+        ))
+    );
+    let _ = writeln!(
+        s,
+        "# Used as the share of assessments ending in a plan, so new plans follow requests as they did;"
+    );
+    let _ = writeln!(
+        s,
+        "# drawn each year: sd of a year's log value, own shrunk to all authorities' ({:.3}).",
+        c.pooled.conversion_sd
+    );
+    let _ = writeln!(s, "plan_rate = {}", beta_yearly(&c.conversion));
+    if !c.in_20_weeks.is_empty() || !c.in_6_weeks.is_empty() {
+        let _ = writeln!(
+            s,
+            "# Historic performance [P SEN2], to compare with the model's: plans issued in 20 weeks {}; decisions in 6 weeks {}.",
+            if c.in_20_weeks.is_empty() { "n/a".into() } else { years(&c.in_20_weeks, pct) },
+            if c.in_6_weeks.is_empty() { "n/a".into() } else { years(&c.in_6_weeks, pct) }
+        );
+    }
+
+    // Process and staff
+    let h = &HOURS;
+    let _ = writeln!(s, "\n# Statutory process: hours a case by role from the DfE 2026 survey (BRIEF §6); {DEFAULT}.");
+    let _ = writeln!(s, "[process.decision]\nmin_weeks = 2\nextra_weeks = 1.5\ncase_officer_hours = {}\nmanager_hours = {}", h.decision_co, h.decision_mgr);
+    let _ = writeln!(
+        s,
+        "[process.advice]\nmin_weeks = 6\nextra_weeks = 1.0\nep_hours = {}",
+        h.advice_ep
+    );
+    let _ = writeln!(s, "[process.drafting]\nmin_weeks = 4\nextra_weeks = 1.0\ncase_officer_hours = {}\nmanager_hours = {}", h.drafting_co, h.drafting_mgr);
+    let _ = writeln!(
+        s,
+        "\n# Staff: {DEFAULT}. Posts sized so statutory hours, net of vacancies and ramp-up, are"
+    );
+    let _ = writeln!(
+        s,
+        "# {:.2} x the workload at the start [U], so the lateness of the start persists; the posts",
+        c.capacity_ratio
+    );
+    let _ = writeln!(
+        s,
+        "# follow requests 6 months on, as throughput did (England new plans / requests agreed 0.83-0.90, 2017-2021)."
+    );
+    let roles = [
+        ("ep", h.ep_share, 71385, Some(105000)),
+        ("case_officer", h.co_share, 42000, Some(63000)),
+        ("manager", h.mgr_share, 62000, None),
+    ];
+    for (i, (role, share, salary, agency)) in roles.into_iter().enumerate() {
+        let (attr, rec, fill) = super::STAFF_DEFAULTS[i];
+        let vac = super::vacancy_share(attr, rec, fill);
+        let _ = writeln!(s, "[staff.{role}]");
+        let _ = writeln!(
+            s,
+            "posts = {:.1}\nfollow_demand = 1.0\nin_post = {:.0}",
+            c.staff_fte[i],
+            (c.staff_fte[i] * (1.0 - vac)).round()
+        );
+        let _ = writeln!(
+            s,
+            "hours_per_week = {}\nstatutory_share = {share}\nattrition = {attr}",
+            h.hours_per_week
+        );
+        let _ = writeln!(
+            s,
+            "recruitment_months = {rec}\nfill_rate = {fill}\nramp_months = 3\nsalary = {salary}"
+        );
+        if let Some(a) = agency {
+            let _ = writeln!(s, "agency_cost = {a}");
+        }
+    }
+    let _ = writeln!(s, "\n[annual_reviews]            # {DEFAULT}");
+    let _ = writeln!(
+        s,
+        "case_officer_hours = 3.0\nreserved_share = {}\noverdue_at_start = {:.0}   # 10% of plans [U]",
+        h.review_reserved,
+        c.plans * 0.1
+    );
+
+    let _ = writeln!(
+        s,
+        "\n# Open cases at the start: steady state for the request rate and the last 20-week share{}.",
+        c.open_reported.map_or(String::new(), |(y, n)| format!(
+            ", scaled to the {n:.0} open at the end of {y} [P SEN2]"
+        ))
+    );
+    for (stage, n, lo, hi) in &c.pipeline {
+        let _ = writeln!(
+            s,
+            "[[pipeline]]\nstage = \"{stage}\"\ncount = {n:.0}\nage_weeks_low = {lo}\nage_weeks_high = {hi}"
+        );
+    }
+
+    // Caseload
+    let _ = writeln!(s, "\n[caseload]");
+    let _ = writeln!(
+        s,
+        "# Stock-flow gap (next census - census - new + ceased) / census [P SEN2]: {}.",
+        if c.gap.years.is_empty() {
+            format!("not computable; {DEFAULT}")
+        } else {
+            years(&c.gap.years, pct)
+        }
+    );
+    let _ = writeln!(
+        s,
+        "# Drawn each year; all authorities: median {}, year-to-year sd {}.",
+        pct(c.pooled.gap),
+        pct(c.pooled.gap_sd)
+    );
+    let _ = writeln!(s, "net_migration = {}", yearly(&c.gap, -0.3, 0.3, 4));
+    let _ = writeln!(
+        s,
+        "# January {} census: {:.0} plans [P SEN2]; by setting from {}.",
+        c.origin, c.plans, c.setting_year
+    );
+    let _ = write!(
+        s,
+        "[caseload.by_setting]\n{}",
+        table(&SETTINGS, &c.by_setting, 0)
+    );
+    let _ = writeln!(
+        s,
+        "# By age: {} mix of {}, scaled to the {} total [P SEN2].",
+        if c.age_from_england {
+            "England's"
+        } else {
+            "the"
+        },
+        c.age_year,
+        c.origin
+    );
+    let _ = write!(s, "[caseload.by_age]\n{}", table(&bands(), &c.by_age, 0));
+    let _ = writeln!(s, "# {}.", c.new_age_note);
+    let _ = write!(
+        s,
+        "[caseload.new_plan_age]\n{}",
+        table(&bands(), &c.new_age, 0)
+    );
+    let _ = writeln!(s, "# {} (post-16 excluded: see below).", c.new_setting_note);
+    let _ = write!(
+        s,
+        "[caseload.new_plan_setting_school]\n{}",
+        table(&SETTINGS, &c.new_setting, 0)
+    );
+    let _ = writeln!(s, "[caseload.new_plan_setting_post16]   # {DEFAULT}\npost16 = 0.75\nindependent_special = 0.10\nother = 0.15");
+    let _ = writeln!(s, "# {}.", c.ceasing_note);
+    if !c.ceased_share.is_empty() {
+        let _ = writeln!(
+            s,
+            "# Plans ceased / January caseload: {}.",
+            years(&c.ceased_share, pct)
+        );
+    }
+    let _ = write!(
+        s,
+        "[caseload.ceasing_rate]\n{}",
+        table(&bands(), &c.ceasing, 4)
+    );
+    let _ = writeln!(s, "[caseload.moves]                     # {DEFAULT}\nspecial_at_11 = 0.06\npost16_at_16 = 0.55\npost16_at_19 = 0.5");
+    let _ = writeln!(
+        s,
+        "\n[capacity]                           # state special places: the census roll + 2% [U]; {DEFAULT}"
+    );
+    let _ = writeln!(
+        s,
+        "la_special = {:.0}\nacademy_special = {:.0}",
+        (c.by_setting[2] * 1.02).ceil(),
+        (c.by_setting[3] * 1.02).ceil()
+    );
+
+    // Finance
+    let _ = writeln!(s, "\n[finance]                            # all {DEFAULT}");
+    let _ = writeln!(
+        s,
+        "# High-needs income: England's block a plan in {} (£{:.0}, BRIEF §3) x the plans here.",
+        crate::calendar::fy_label(c.origin - 1),
+        c.hnb_per_plan
+    );
+    let income = c.hnb_per_plan * c.plans;
+    let _ = writeln!(s, "hnb_income = {:.0}", income);
+    let _ = writeln!(
+        s,
+        "income_growth = {{ dist = \"normal\", mean = 0.03, sd = 0.02, per = \"year\" }}"
+    );
+    let _ = writeln!(s, "opening_balance = 0.0              # the cumulative DSG balance: take it from the DSG papers");
+    let _ = writeln!(
+        s,
+        "other_expenditure = {:.0}   # 20% of income [U]",
+        income * 0.2
+    );
+    let _ = writeln!(s, "other_expenditure_growth = 0.04");
+    let _ = writeln!(s, "[finance.cost_per_plan]              # BRIEF §3 table");
+    let costs = [
+        8700.0, 15000.0, 26000.0, 26000.0, 64000.0, 22000.0, 12000.0, 18000.0,
+    ];
+    let _ = write!(s, "{}", table(&SETTINGS, &costs, 0));
+    let _ = writeln!(s, "[finance.inflation]                  # BRIEF §3: independent fees +4.3%, CPI/earnings 2-3.5%");
+    let infl = [0.03, 0.03, 0.03, 0.03, 0.043, 0.04, 0.03, 0.03];
+    let _ = write!(s, "{}", table(&SETTINGS, &infl, 3));
+    let _ = writeln!(s, "[finance.transport]                  # BRIEF §3\nshare = 0.35\ncost_per_pupil = 9500\ninflation = 0.03");
+    s
+}

@@ -1,0 +1,141 @@
+//! The `calibrate` and `backtest` commands: arguments in, files and a printed summary out.
+
+use crate::backtest::{self, Options};
+use crate::calibrate;
+use crate::error::{InputError, Loc};
+use crate::sen2::Sen2;
+use anyhow::{Context, Result};
+use std::path::Path;
+
+fn arg_error(dir: &Path, key: &str, msg: String) -> anyhow::Error {
+    InputError::new(&Loc::file_start(dir), key, msg).into()
+}
+
+fn sources(s: &Sen2) -> String {
+    s.files
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `sendcast calibrate`: fit, write the model atomically, check that it loads.
+pub fn calibrate(
+    dir: &Path,
+    la: &str,
+    until: Option<i32>,
+    horizon: usize,
+    out: &Path,
+) -> Result<String> {
+    let sen2 = Sen2::load(dir)?;
+    let area = sen2.find(la).map_err(|m| arg_error(dir, "--la", m))?;
+    let latest = calibrate::latest_census(area).ok_or_else(|| {
+        arg_error(
+            dir,
+            "--la",
+            format!("{} has no census in the files", area.name),
+        )
+    })?;
+    let origin = until.unwrap_or(latest);
+    let earliest = area.census.keys().next().copied().unwrap_or(latest);
+    if origin > latest || origin < earliest {
+        return Err(arg_error(
+            dir,
+            "--until",
+            format!(
+                "{origin} is outside the data for {}: January censuses {earliest}-{latest}",
+                area.name
+            ),
+        ));
+    }
+    let pooled = calibrate::pooled(&sen2, origin).ok_or_else(|| {
+        arg_error(
+            dir,
+            "--until",
+            format!("too few authorities with requests before {origin} to fit a trend"),
+        )
+    })?;
+    let cal = calibrate::calibrate(&sen2, area, origin, horizon, &pooled)
+        .map_err(|m| arg_error(dir, "--until", m))?;
+    let text = calibrate::to_toml(&cal, &sources(&sen2));
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => Path::new(".").to_path_buf(),
+    };
+    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let tmp = parent.join(format!(
+        ".{}.tmp-{}.toml",
+        out.file_name()
+            .map_or("model".into(), |n| n.to_string_lossy().into_owned()),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, &text).with_context(|| format!("writing {}", tmp.display()))?;
+    if let Err(e) = crate::load_model(&tmp) {
+        std::fs::remove_file(&tmp).ok();
+        anyhow::bail!("the calibrated model does not load (a sendcast bug): {e}");
+    }
+    std::fs::rename(&tmp, out).with_context(|| format!("writing {}", out.display()))?;
+    Ok(format!(
+        "{}: January {} census {:.0} plans; requests {:.0} a year at the start, drift {:+.1}% a year; wrote {}",
+        cal.name,
+        origin,
+        cal.plans,
+        cal.request_rate,
+        cal.trend.drift.exp_m1() * 100.0,
+        out.display()
+    ))
+}
+
+/// `sendcast backtest`: every area (or one), scored with the baselines; files written whole.
+pub fn backtest(dir: &Path, la: Option<&str>, opts: &Options, out: &Path) -> Result<String> {
+    let sen2 = Sen2::load(dir)?;
+    let areas: Vec<&crate::sen2::Area> = match la {
+        Some(q) => vec![sen2.find(q).map_err(|m| arg_error(dir, "--la", m))?],
+        None => sen2.areas.iter().collect(),
+    };
+    let years: Vec<i32> = sen2.england.census.keys().copied().collect();
+    if let (Some(&a), Some(&b)) = (years.first(), years.last()) {
+        if opts.origin <= a || opts.origin >= b {
+            return Err(arg_error(
+                dir,
+                "--origin",
+                format!(
+                    "{} leaves nothing to fit or to score: the censuses run {a}-{b}",
+                    opts.origin
+                ),
+            ));
+        }
+    }
+    let mut summary = String::new();
+    crate::report::atomic_dir(out, |tmp| {
+        let models = tmp.join("models");
+        std::fs::create_dir_all(&models)?;
+        let (rows, skipped) = backtest::backtest(&sen2, &areas, opts, &models)?;
+        if rows.is_empty() {
+            anyhow::bail!(
+                "nothing to score: {}",
+                skipped.first().map_or("no authority".into(), |s| format!(
+                    "{}: {}",
+                    s.la_name, s.reason
+                ))
+            );
+        }
+        let scores = backtest::scores(&rows);
+        backtest::write(tmp, &rows, &scores, &skipped)?;
+        let n_areas = rows
+            .iter()
+            .map(|r| &r.la_code)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        summary = format!(
+            "Backtest from January {} over {} year(s): {} authorities scored, {} skipped (see skipped.csv)\n{}",
+            opts.origin,
+            opts.horizon,
+            n_areas,
+            skipped.len(),
+            backtest::table(&scores)
+        );
+        Ok(())
+    })?;
+    Ok(format!("{summary}wrote {}", out.display()))
+}

@@ -1,0 +1,426 @@
+//! SEN2 reading (both release layouts), `calibrate` and `backtest`, on fixtures cut from DfE's
+//! files (`tests/fixtures/sen2`: England and 17 authorities, BCP and its predecessors among them).
+
+use assert_cmd::Command;
+use sendcast::calibrate;
+use sendcast::run::{run, RunOptions};
+use sendcast::sen2::{Area, Census, Sen2};
+use std::path::{Path, PathBuf};
+
+const FIXTURES: &str = "tests/fixtures/sen2";
+
+fn sendcast() -> Command {
+    Command::cargo_bin("sendcast").unwrap()
+}
+
+fn load() -> Sen2 {
+    Sen2::load(Path::new(FIXTURES)).unwrap()
+}
+
+#[test]
+fn both_layouts_are_read_and_agree_where_they_overlap() {
+    let s = load();
+    let bcp = s.find("E06000058").unwrap();
+    assert_eq!(bcp.name, "Bournemouth, Christchurch and Poole");
+    // Census: 2022 layout (2020-2022) and 2025 layout (2020-2025).
+    let total = |y: i32| bcp.census[&y].total.unwrap();
+    assert_eq!(
+        [2020, 2021, 2022, 2023, 2024, 2025].map(total),
+        [2448.0, 2627.0, 3063.0, 3266.0, 3769.0, 4432.0]
+    );
+    // Flows by calendar year: requests from sen2_mi (to 2021) and requests.csv (2019 on).
+    let req = |y: i32| bcp.flows[&y].requests.unwrap();
+    assert_eq!(
+        [2020, 2021, 2022, 2023, 2024].map(req),
+        [481.0, 592.0, 837.0, 903.0, 1230.0]
+    );
+    assert_eq!(bcp.flows[&2024].new_plans, Some(1034.0));
+    assert_eq!(bcp.flows[&2022].ceased, Some(258.0));
+    // Settings and ages add up to the total.
+    for y in [2022, 2024, 2025] {
+        let c = &bcp.census[&y];
+        let s: f64 = c.by_setting.unwrap().iter().sum();
+        assert!((s - c.total.unwrap()).abs() < 0.5, "{y}: settings {s}");
+    }
+    for y in [2022, 2024] {
+        let c = &bcp.census[&y];
+        let a: f64 = c.by_age.unwrap().iter().sum();
+        assert!(
+            (a - c.total.unwrap()).abs() <= 0.02 * c.total.unwrap(),
+            "{y}: ages {a}"
+        );
+    }
+    // 2022 layout, establishment types: LA special 592 in January 2022.
+    assert_eq!(bcp.census[&2022].by_setting.unwrap()[2], 592.0);
+    // `x` (unavailable) is a missing value, not zero: BCP's 2019 requests decided to assess.
+    assert_eq!(bcp.flows[&2020].decided_in_6_weeks, None);
+    // Bournemouth before the merger is its own authority, ending with January 2019.
+    let b = s.find("Bournemouth").unwrap();
+    assert_eq!(b.code, "E06000028");
+    assert_eq!(b.census.keys().last(), Some(&2019));
+    assert_eq!(b.census[&2019].total, Some(1045.0));
+    // England from the national rows.
+    assert_eq!(s.england.census[&2025].total, Some(638745.0));
+    assert_eq!(s.england.flows[&2024].requests, Some(154489.0));
+}
+
+#[test]
+fn each_layout_alone_is_read() {
+    for (dir, census, flows) in [
+        ("reporting-year-2022", 2022, 2021),
+        ("reporting-year-2025", 2025, 2024),
+    ] {
+        let s = Sen2::load(&Path::new(FIXTURES).join(dir)).unwrap();
+        let bcp = s.find("839").unwrap();
+        assert_eq!(calibrate::latest_census(bcp), Some(census), "{dir}");
+        assert!(bcp.flows[&flows].requests.is_some(), "{dir}");
+    }
+}
+
+#[test]
+fn authorities_are_found_by_code_name_or_initials_and_unknown_ones_get_suggestions() {
+    let s = load();
+    for q in [
+        "E06000058",
+        "839",
+        "bournemouth, christchurch and poole",
+        "BCP",
+    ] {
+        assert_eq!(s.find(q).unwrap().code, "E06000058", "{q}");
+    }
+    assert_eq!(s.find("england").unwrap().name, "England");
+    let e = s.find("Bournemoth Christchurch").unwrap_err();
+    assert!(
+        e.contains("closest") && e.contains("Bournemouth, Christchurch and Poole"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_boundary_change_starts_the_series_again() {
+    // Bournemouth's 1,045 plans then the merged authority's 2,448: a jump that is not growth.
+    let mut a = Area::default();
+    for (y, t) in [
+        (2017, 858.0),
+        (2018, 962.0),
+        (2019, 1045.0),
+        (2020, 2448.0),
+        (2021, 2627.0),
+        (2022, 3063.0),
+    ] {
+        a.census.insert(
+            y,
+            Census {
+                total: Some(t),
+                ..Census::default()
+            },
+        );
+    }
+    assert_eq!(calibrate::first_year(&a, 2022), Some(2020));
+    assert_eq!(calibrate::first_year(&a, 2019), Some(2017));
+}
+
+/// Copy the fixtures keeping only what was published by January `origin`: censuses up to
+/// `origin`, flows up to `origin - 1`.
+fn truncated_copy(origin: i32, dir: &Path) {
+    for rel in ["reporting-year-2022", "reporting-year-2025"] {
+        std::fs::create_dir_all(dir.join(rel)).unwrap();
+        for e in std::fs::read_dir(Path::new(FIXTURES).join(rel)).unwrap() {
+            let p = e.unwrap().path();
+            let mut rdr = csv::Reader::from_path(&p).unwrap();
+            let head = rdr.headers().unwrap().clone();
+            let t = head.iter().position(|h| h == "time_period").unwrap();
+            let mut w = csv::Writer::from_path(dir.join(rel).join(p.file_name().unwrap())).unwrap();
+            w.write_record(&head).unwrap();
+            for r in rdr.records() {
+                let r = r.unwrap();
+                let tp = &r[t];
+                let keep = if tp.len() == 6 {
+                    tp[..4].parse::<i32>().unwrap() < origin
+                } else {
+                    tp.parse::<i32>().unwrap() < origin
+                        || (p
+                            .file_name()
+                            .unwrap()
+                            .to_string_lossy()
+                            .contains("caseload")
+                            && tp.parse::<i32>().unwrap() == origin)
+                };
+                if keep {
+                    w.write_record(&r).unwrap();
+                }
+            }
+        }
+    }
+}
+
+fn calibrate_text(dir: &Path, la: &str, until: i32) -> String {
+    let s = Sen2::load(dir).unwrap();
+    let area = s.find(la).unwrap();
+    let pooled = calibrate::pooled(&s, until).unwrap();
+    let cal = calibrate::calibrate(&s, area, until, 4, &pooled).unwrap();
+    calibrate::to_toml(&cal, "(files)")
+}
+
+#[test]
+fn until_uses_nothing_published_after_the_origin() {
+    let tmp = tempfile::tempdir().unwrap();
+    truncated_copy(2022, tmp.path());
+    for la in ["E06000058", "England", "E10000015"] {
+        let full = calibrate_text(Path::new(FIXTURES), la, 2022);
+        let cut = calibrate_text(tmp.path(), la, 2022);
+        assert_eq!(
+            full, cut,
+            "{la}: the model depends on data after January 2022"
+        );
+    }
+}
+
+#[test]
+fn bcp_calibrated_to_2022_forecasts_the_2023_to_2025_censuses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("bcp-2022.toml");
+    std::fs::write(&file, calibrate_text(Path::new(FIXTURES), "BCP", 2022)).unwrap();
+    let model = sendcast::load_model(&file).unwrap();
+    let res = run(&model, &RunOptions::new(2000, 1));
+    let k = res.metric_index("ehcps").unwrap();
+    let q = |month: usize| {
+        let mut v = res.column_values(res.column(k, month));
+        v.sort_by(f64::total_cmp);
+        [0.1, 0.5, 0.9].map(|p| sendcast::stats::quantile_sorted(&v, p))
+    };
+    // January 2023, 2024, 2025 are months 12, 24, 36 from January 2022 (3,063 plans).
+    // Actual: 3,266, 3,769, 4,432.
+    let (j23, j24, j25) = (q(12), q(24), q(36));
+    println!("Jan 2023 {j23:?}\nJan 2024 {j24:?}\nJan 2025 {j25:?}");
+    for (got, want) in [(j23[1], 3435.0), (j24[1], 3797.0), (j25[1], 4202.0)] {
+        assert!(
+            (got - want).abs() < 0.02 * want,
+            "median {got}, stated {want}"
+        );
+    }
+    // The 2024 and 2025 censuses fall inside the 80% interval; 2023's fell below it.
+    assert!(j24[0] < 3769.0 && 3769.0 < j24[2]);
+    assert!(j25[0] < 4432.0 && 4432.0 < j25[2]);
+    assert!(3266.0 < j23[0]);
+}
+
+#[test]
+fn calibrate_writes_a_model_that_runs_and_marks_defaults() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("m.toml");
+    sendcast()
+        .args([
+            "calibrate",
+            "--sen2",
+            FIXTURES,
+            "--la",
+            "839",
+            "--until",
+            "2024",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("start = \"2024-01\""));
+    assert!(text.contains("default — replace with local figures"));
+    assert!(text.contains("[P SEN2]"));
+    sendcast()
+        .args([
+            "run",
+            out.to_str().unwrap(),
+            "--runs",
+            "50",
+            "--quiet",
+            "--out",
+        ])
+        .arg(tmp.path().join("run"))
+        .assert()
+        .success();
+}
+
+fn fails_with(args: &[&str], wanted: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("never.toml");
+    let a = sendcast()
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    for w in wanted {
+        assert!(err.contains(w), "missing `{w}` in: {err}");
+    }
+    assert!(!out.exists());
+}
+
+#[test]
+fn bad_requests_are_clear_errors() {
+    fails_with(
+        &["calibrate", "--sen2", FIXTURES, "--la", "Bornemouth"],
+        &["key `--la`", "no authority `Bornemouth`", "closest"],
+    );
+    fails_with(
+        &[
+            "calibrate",
+            "--sen2",
+            FIXTURES,
+            "--la",
+            "BCP",
+            "--until",
+            "2030",
+        ],
+        &["key `--until`", "2030 is outside", "2020-2025"],
+    );
+    fails_with(
+        &["calibrate", "--sen2", "tests/fixtures", "--la", "BCP"],
+        &["no SEN2 files", "caseload.csv"],
+    );
+    fails_with(
+        &["calibrate", "--sen2", "no/such/dir", "--la", "BCP"],
+        &["not a folder"],
+    );
+}
+
+/// A copy of the fixtures with one file's text changed.
+fn broken_copy(file: &str, edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for rel in ["reporting-year-2022", "reporting-year-2025"] {
+        std::fs::create_dir_all(tmp.path().join(rel)).unwrap();
+        for e in std::fs::read_dir(Path::new(FIXTURES).join(rel)).unwrap() {
+            let p: PathBuf = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            let text = std::fs::read_to_string(&p).unwrap();
+            let text = if format!("{rel}/{name}") == file {
+                edit(text)
+            } else {
+                text
+            };
+            std::fs::write(tmp.path().join(rel).join(&name), text).unwrap();
+        }
+    }
+    tmp
+}
+
+#[test]
+fn malformed_files_name_the_file_line_and_column() {
+    // A word where a count should be.
+    let t = broken_copy("reporting-year-2025/requests.csv", |s| {
+        s.replacen(",1230,", ",lots,", 1)
+    });
+    let dir = t.path().to_str().unwrap().to_string();
+    fails_with(
+        &["calibrate", "--sen2", &dir, "--la", "BCP"],
+        &[
+            "requests.csv:",
+            "key `requests_received_in_year`",
+            "`lots` is not allowed",
+            "x (unavailable)",
+        ],
+    );
+    // A column missing from the header.
+    let t = broken_copy("reporting-year-2022/sen2_mi.csv", |s| {
+        s.replacen("InreqEHC", "Inreq", 1)
+    });
+    let dir = t.path().to_str().unwrap().to_string();
+    fails_with(
+        &["calibrate", "--sen2", &dir, "--la", "BCP"],
+        &["sen2_mi.csv:1:1", "column `InreqEHC` is missing"],
+    );
+    // A row cut short.
+    let t = broken_copy("reporting-year-2025/caseload.csv", |s| {
+        let mut lines: Vec<String> = s.lines().map(String::from).collect();
+        lines[5] = lines[5].split(',').take(8).collect::<Vec<_>>().join(",");
+        lines.join("\n") + "\n"
+    });
+    let dir = t.path().to_str().unwrap().to_string();
+    fails_with(
+        &["calibrate", "--sen2", &dir, "--la", "BCP"],
+        &["caseload.csv:6:", "fields but the header has"],
+    );
+    // A time period that is not one.
+    let t = broken_copy("reporting-year-2025/newplans.csv", |s| {
+        let mut lines: Vec<String> = s.lines().map(String::from).collect();
+        lines[3] = lines[3].replacen("20", "2O", 1);
+        lines.join("\n") + "\n"
+    });
+    let dir = t.path().to_str().unwrap().to_string();
+    fails_with(
+        &["calibrate", "--sen2", &dir, "--la", "BCP"],
+        &[
+            "newplans.csv:4:1",
+            "key `time_period`",
+            "not a DfE time period",
+        ],
+    );
+}
+
+#[test]
+fn backtest_scores_the_model_and_the_baselines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("bt");
+    let a = sendcast()
+        .args([
+            "backtest",
+            "--sen2",
+            FIXTURES,
+            "--all",
+            "--origin",
+            "2022",
+            "--horizon",
+            "2",
+            "--runs",
+            "200",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let printed = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    assert!(
+        printed.contains("median APE") && printed.contains("linear_trend"),
+        "{printed}"
+    );
+    let mut rdr = csv::Reader::from_path(out.join("backtest.csv")).unwrap();
+    assert_eq!(
+        rdr.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "la_code", "la_name", "metric", "period", "actual", "p2_5", "p10", "p50", "p90",
+            "p97_5", "ape", "in_80", "in_95", "method"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let bcp: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|r| &r[0] == "E06000058" && &r[13] == "sendcast")
+        .collect();
+    let periods: Vec<String> = bcp.iter().map(|r| format!("{} {}", &r[2], &r[3])).collect();
+    assert_eq!(
+        periods,
+        [
+            "ehcps 2023-01",
+            "ehcps 2024-01",
+            "requests 2022",
+            "requests 2023",
+            "new_plans 2022",
+            "new_plans 2023"
+        ]
+    );
+    for r in &bcp {
+        let q: Vec<f64> = (5..10).map(|i| r[i].parse().unwrap()).collect();
+        assert!(q.windows(2).all(|w| w[0] <= w[1]), "{r:?}");
+        let actual: f64 = r[4].parse().unwrap();
+        let ape: f64 = r[10].parse().unwrap();
+        assert!((ape - (q[2] - actual).abs() / actual).abs() < 1e-3);
+    }
+    // Naive baselines on the same cases: last value of the January 2022 census is 3,063.
+    let last = rows
+        .iter()
+        .find(|r| &r[0] == "E06000058" && &r[13] == "last_value" && &r[3] == "2024-01")
+        .unwrap();
+    assert_eq!(&last[7], "3063");
+    assert!(out.join("scores.csv").exists() && out.join("models/E06000058.toml").exists());
+}
