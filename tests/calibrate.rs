@@ -424,3 +424,14 @@ fn backtest_scores_the_model_and_the_baselines() {
     assert_eq!(&last[7], "3063");
     assert!(out.join("scores.csv").exists() && out.join("models/E06000058.toml").exists());
 }
+
+#[test]
+fn shipped_england_model_loads_and_runs() {
+    let model = sendcast::load_model(Path::new("models/england.toml")).unwrap();
+    assert_eq!(model.clock.start.to_string(), "2025-01");
+    let res = run(&model, &RunOptions::new(2, 1));
+    let k = res.metric_index("ehcps").unwrap();
+    // January 2026 census: above the 638,745 of January 2025.
+    let v = res.column_values(res.column(k, 12));
+    assert!(v.iter().all(|&x| x > 638_745.0 && x < 800_000.0), "{v:?}");
+}

@@ -181,7 +181,8 @@ fn validate_prints_resolved_inputs() {
         .success();
     let out = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     assert!(
-        out.contains("demand.refusal_rate") && out.contains("pert(low=0.12, mode=0.25, high=0.4)"),
+        out.contains("demand.refusal_rate")
+            && out.contains("pert(low=0.084, mode=0.152, high=0.24)"),
         "{out}"
     );
     assert!(out.contains("models/bcp.toml"));

@@ -69,8 +69,12 @@ fn latin_hypercube_puts_one_draw_in_each_stratum() {
     for (j, &id) in b.ids.iter().enumerate() {
         let p = &m.params.params[id];
         let mut seen = vec![0; n];
+        // Cumulative probability within the input's truncation, if any.
+        let (lo, hi) = p
+            .truncate
+            .map_or((0.0, 1.0), |(a, b)| (p.dist.cdf(a), p.dist.cdf(b)));
         for x in b.column(j) {
-            let u = p.dist.cdf(x);
+            let u = (p.dist.cdf(x) - lo) / (hi - lo);
             let k = ((u * n as f64) as usize).min(n - 1);
             seen[k] += 1;
         }

@@ -152,6 +152,25 @@ pub fn fit(changes: &[f64], all_changes: &[f64], pooled: &Pooled) -> Trend {
     }
 }
 
+/// An aggregate's own trend (England): no pooling with authorities, whose year-to-year noise
+/// averages out in the total.
+pub fn fit_own(changes: &[f64], all_changes: &[f64], pooled: &Pooled) -> Trend {
+    if changes.len() < 2 || all_changes.len() < 3 {
+        return fit(changes, all_changes, pooled);
+    }
+    let (g, _) = mean_sd(changes);
+    let (_, vol) = mean_sd(all_changes);
+    let vol = vol.min(MAX_VOLATILITY);
+    Trend {
+        drift: g,
+        drift_se: vol / (changes.len() as f64).sqrt(),
+        volatility: vol,
+        own_drift: Some(g),
+        n_changes: changes.len(),
+        weight: 1.0,
+    }
+}
+
 /// Least-squares line `y = a + b x` through points (nalgebra Cholesky of the normal
 /// equations, x centred); `None` with fewer than two distinct x.
 pub fn least_squares(points: &[(f64, f64)]) -> Option<(f64, f64)> {
@@ -178,14 +197,15 @@ pub fn least_squares(points: &[(f64, f64)]) -> Option<(f64, f64)> {
 /// Mean and year-to-year sd of a short series, the sd shrunk towards a pooled one as if the
 /// pool were worth `VOL_PRIOR_YEARS` years, and the sd of a new year's value around the mean
 /// (the mean's own uncertainty included).
-pub fn shrunk_mean_sd(x: &[f64], pooled_mean: f64, pooled_sd: f64) -> (f64, f64) {
+pub fn shrunk_mean_sd(x: &[f64], pooled_mean: f64, pooled_sd: f64, pool: bool) -> (f64, f64) {
     let n = x.len();
-    if n == 0 {
+    if n == 0 || (!pool && n < 2) {
         return (pooled_mean, pooled_sd);
     }
     let (m, s) = mean_sd(x);
     let dof = (n - 1) as f64;
-    let sd = ((dof * s * s + VOL_PRIOR_YEARS * pooled_sd.powi(2)) / (dof + VOL_PRIOR_YEARS)).sqrt();
+    let nu = if pool { VOL_PRIOR_YEARS } else { 0.0 };
+    let sd = ((dof * s * s + nu * pooled_sd.powi(2)) / (dof + nu)).sqrt();
     (m, sd * (1.0 + 1.0 / n as f64).sqrt())
 }
 

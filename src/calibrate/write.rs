@@ -139,8 +139,12 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "# shrunk with weight {:.2} on its own: drift {} (se {}), year-to-year sd {:.3}.",
-        t.weight,
+        "# {}: drift {} (se {}), year-to-year sd {:.3}.",
+        if c.code == "E92000001" {
+            "England is the sum of them, so its own series is used unpooled".to_string()
+        } else {
+            format!("shrunk with weight {:.2} on its own", t.weight)
+        },
         pct(t.drift.exp_m1()),
         pct(t.drift_se),
         t.volatility
