@@ -35,18 +35,6 @@ fn yearly(y: &Yearly, lo: f64, hi: f64, digits: usize) -> String {
     )
 }
 
-/// A beta on [0, 1] with the mean and sd of `y`, drawn each year.
-fn beta_yearly(y: &Yearly) -> String {
-    let k = y.mean * (1.0 - y.mean) / y.sd.powi(2) - 1.0;
-    format!(
-        "{{ dist = \"beta\", alpha = {:.3}, beta = {:.3}, low = 0, high = 1, per = \"year\" }}   # mean {:.3}, sd {:.3}",
-        y.mean * k,
-        (1.0 - y.mean) * k,
-        y.mean,
-        y.sd
-    )
-}
-
 fn table(keys: &[&str], values: &[f64], digits: usize) -> String {
     keys.iter()
         .zip(values)
@@ -199,14 +187,18 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "# Used as the share of assessments ending in a plan, so new plans follow requests as they did;"
+        "# Used as plans per assessment (above 1 when more plans start than requests are agreed), so"
     );
     let _ = writeln!(
         s,
-        "# drawn each year: sd of a year's log value, own shrunk to all authorities' ({:.3}).",
+        "# new plans follow requests as they did; drawn each year (sd of log, own shrunk to all authorities' {:.3}).",
         c.pooled.conversion_sd
     );
-    let _ = writeln!(s, "plan_rate = {}", beta_yearly(&c.conversion));
+    let _ = writeln!(
+        s,
+        "plan_rate = {{ dist = \"lognormal\", mean = {:.3}, sd = {:.3}, max = 2, per = \"year\" }}",
+        c.conversion.mean, c.conversion.sd
+    );
     if !c.in_20_weeks.is_empty() || !c.in_6_weeks.is_empty() {
         let _ = writeln!(
             s,
@@ -232,7 +224,7 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "# {:.2} x the workload at the start [U], so the lateness of the start persists; the posts",
+        "# {:.2} x the workload at the start [U], so staff do not hold back plans; the posts",
         c.capacity_ratio
     );
     let _ = writeln!(

@@ -278,15 +278,25 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
                         }
                     }
                     ADVICE => {
-                        if rngs.cases.random::<f64>() < d.year(model.demand.plan_rate, fy) {
-                            let ready = now
-                                + min_w[DRAFTING]
-                                + geometric_extra(&extra_w[DRAFTING], &mut rngs.cases);
-                            sc.stages[DRAFTING].push(Case {
-                                ready_week: ready,
-                                remaining: 1.0,
-                                ..c
-                            });
+                        // Plans per assessment; above 1 an assessment sometimes stands for a
+                        // second plan (SEN2 counts more new plans than requests agreed).
+                        let rate = d.year(model.demand.plan_rate, fy);
+                        let plans = rate.floor() as u32
+                            + u32::from(rngs.cases.random::<f64>() < rate.fract());
+                        if plans > 0 {
+                            for k in 0..plans {
+                                if k > 0 {
+                                    ages.open_case(c.request_week);
+                                }
+                                let ready = now
+                                    + min_w[DRAFTING]
+                                    + geometric_extra(&extra_w[DRAFTING], &mut rngs.cases);
+                                sc.stages[DRAFTING].push(Case {
+                                    ready_week: ready,
+                                    remaining: 1.0,
+                                    ..c
+                                });
+                            }
                         } else {
                             rec(out, series::NO_PLAN, m, 1.0);
                             ages.close_case(c.request_week, now);

@@ -161,7 +161,15 @@ fn demand(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Demand> {
             20.0,
             p,
         )?,
-        plan_rate: d.param("plan_rate", Domain::PROB, p)?,
+        plan_rate: d.param(
+            "plan_rate",
+            Domain::closed(
+                0.0,
+                2.0,
+                "plans per assessment from 0 to 2 (above 1, some assessments stand for a second plan)",
+            ),
+            p,
+        )?,
     })
 }
 
