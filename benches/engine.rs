@@ -1,8 +1,12 @@
-//! Criterion benches: one BCP trajectory, 1,000 runs of the engine, loading and compiling a
-//! scenario, and reducing results to summaries.
+//! Criterion benches: the BCP baseline engine at 1,000 and 10,000 runs, one trajectory at 5, 10
+//! and 20 years, the random-number floor, loading and compiling a scenario, summaries, and
+//! writing the report files. `benches/README.md` records the figures.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use rand::Rng as _;
+use sendcast::engine::draw::stream;
 use sendcast::engine::{series, Scratch};
+use sendcast::model::Model;
 use sendcast::report::Report;
 use sendcast::run::{run, trajectory, RunOptions};
 use std::hint::black_box;
@@ -10,29 +14,87 @@ use std::path::Path;
 
 const BASELINE: &str = "scenarios/bcp/baseline.toml";
 
+/// The baseline with another horizon.
+fn with_horizon(years: usize) -> Model {
+    let text = std::fs::read_to_string(BASELINE).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::canonicalize("models/bcp.toml").unwrap();
+    let file = dir.path().join("h.toml");
+    let text = text.replace("../../models/bcp.toml", base.to_str().unwrap());
+    std::fs::write(&file, format!("{text}\n[time]\nhorizon_years = {years}\n")).unwrap();
+    sendcast::load_model(&file).unwrap()
+}
+
+/// Random variates one baseline trajectory draws, counted from what it did: per request a
+/// decision delay and a refusal draw; per assessment an advice delay and a plan draw; per plan a
+/// drafting delay and three placement draws (age band, age, setting); about three a week for
+/// Poisson arrivals; staff turnover and recruitment a few a month.
+fn variates_per_trajectory(model: &Model) -> u64 {
+    let months = model.clock.months;
+    let mut raw = vec![0.0; series::N_SERIES * months];
+    let mut total = 0.0;
+    let n = 200;
+    for i in 0..n {
+        trajectory(model, 1, i, &mut Scratch::default(), &mut raw);
+        let sum = |s: usize| raw[s * months..(s + 1) * months].iter().sum::<f64>();
+        let requests = sum(series::REQUESTS);
+        let assessed = requests - sum(series::REFUSALS);
+        let plans = sum(series::NEW_PLANS);
+        total += 2.0 * requests + 2.0 * assessed + 4.0 * plans
+            + 3.0 * model.clock.n_weeks() as f64
+            + 12.0 * months as f64;
+    }
+    (total / n as f64) as u64
+}
+
 fn benches(c: &mut Criterion) {
     let model = sendcast::load_model(Path::new(BASELINE)).expect("baseline loads");
     c.bench_function("load_and_compile_bcp_baseline", |b| {
         b.iter(|| sendcast::load_model(black_box(Path::new(BASELINE))).unwrap())
     });
     let mut scratch = Scratch::default();
-    let mut raw = vec![0.0; series::N_SERIES * model.clock.months];
-    let mut i = 0;
-    c.bench_function("one_trajectory_bcp_baseline_10y", |b| {
+    for years in [5, 10, 20] {
+        let m = with_horizon(years);
+        let mut raw = vec![0.0; series::N_SERIES * m.clock.months];
+        let mut i = 0;
+        c.bench_function(&format!("one_trajectory_bcp_baseline_{years}y"), |b| {
+            b.iter(|| {
+                i += 1;
+                trajectory(&m, 1, i, &mut scratch, &mut raw);
+                black_box(raw[0])
+            })
+        });
+    }
+    // The floor: the same number of uniform variates from the engine's generator, one thread.
+    let per = variates_per_trajectory(&model);
+    println!("random variates per 10-year trajectory: {per}");
+    c.bench_function("rng_floor_one_trajectory", |b| {
+        let mut i = 0;
         b.iter(|| {
             i += 1;
-            trajectory(&model, 1, i, &mut scratch, &mut raw);
-            black_box(raw[0])
+            let mut r = stream(1, i, 2);
+            let mut acc = 0.0;
+            for _ in 0..per {
+                acc += r.random::<f64>();
+            }
+            black_box(acc)
         })
     });
     let mut g = c.benchmark_group("engine");
     g.sample_size(10);
-    g.bench_function("run_1000_bcp_baseline", |b| {
-        b.iter(|| run(&model, &RunOptions::new(1000, 1)))
-    });
+    for runs in [1000, 10_000] {
+        g.bench_function(format!("run_{runs}_bcp_baseline"), |b| {
+            b.iter(|| run(&model, &RunOptions::new(runs, 1)))
+        });
+    }
     let results = run(&model, &RunOptions::new(1000, 1));
     g.bench_function("summaries_1000_runs", |b| {
         b.iter(|| Report::new(black_box(&results)))
+    });
+    let rep = Report::new(&results);
+    let dir = tempfile::tempdir().unwrap();
+    g.bench_function("write_report_files_1000_runs", |b| {
+        b.iter(|| sendcast::report::write_all(&rep, "bench", &dir.path().join("out")).unwrap())
     });
     g.finish();
 }
