@@ -40,7 +40,9 @@ fn variates_per_trajectory(model: &Model) -> u64 {
         let requests = sum(series::REQUESTS);
         let assessed = requests - sum(series::REFUSALS);
         let plans = sum(series::NEW_PLANS);
-        total += 2.0 * requests + 2.0 * assessed + 4.0 * plans
+        total += 2.0 * requests
+            + 2.0 * assessed
+            + 4.0 * plans
             + 3.0 * model.clock.n_weeks() as f64
             + 12.0 * months as f64;
     }
