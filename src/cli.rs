@@ -102,6 +102,31 @@ pub enum Command {
     },
     /// Check a scenario file and print its resolved inputs.
     Validate { scenario: PathBuf },
+    /// Find the smallest value of one input for which a target holds with a given probability.
+    #[command(name = "goal-seek")]
+    GoalSeek {
+        scenario: PathBuf,
+        /// Input to vary, by its name in `sendcast validate` (e.g. `interventions[0].budget`).
+        #[arg(long)]
+        input: String,
+        /// Range to search: LOW HIGH.
+        #[arg(long, num_args = 2, value_names = ["LOW", "HIGH"], allow_negative_numbers = true)]
+        range: Vec<f64>,
+        /// `METRIC >= VALUE in PERIOD` (or `<=`), e.g. "plans_within_20_weeks_pct >= 60 in 2024-25".
+        #[arg(long)]
+        target: String,
+        /// Probability the target must hold with.
+        #[arg(long)]
+        probability: f64,
+        /// Trajectories per value tried (the same random numbers for every value).
+        #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(10..=1_000_000))]
+        runs: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Stop when the bracket is this narrow (default: 1/1000 of the range).
+        #[arg(long)]
+        tolerance: Option<f64>,
+    },
     /// Write a model file for an authority (or England) fitted to DfE SEN2 data.
     Calibrate {
         /// Folder of DfE SEN2 CSV files (either release layout), or a folder of such folders.

@@ -86,6 +86,48 @@ pub fn calibrate(
     ))
 }
 
+/// `sendcast goal-seek`: bisection on common random numbers; a bad input, range, target or
+/// probability is an error naming the option.
+#[allow(clippy::too_many_arguments)]
+pub fn goal_seek(
+    scenario: &Path,
+    input: &str,
+    range: &[f64],
+    target: &str,
+    probability: f64,
+    runs: usize,
+    seed: u64,
+    tolerance: Option<f64>,
+) -> Result<String> {
+    use crate::goalseek::{self, Seek};
+    let model = crate::load_model(scenario)?;
+    let t = goalseek::parse_target(target).map_err(|m| arg_error(scenario, "--target", m))?;
+    let (low, high) = (range[0], range[1]);
+    let s = Seek {
+        input: input.to_string(),
+        low,
+        high,
+        target: t,
+        probability,
+        runs,
+        seed,
+        tolerance: tolerance.unwrap_or((high - low).abs() / 1000.0),
+    };
+    let key = |m: &str| {
+        if m.contains("input") {
+            "--input"
+        } else if m.contains("range") || m.contains("outside") {
+            "--range"
+        } else if m.contains("probability") {
+            "--probability"
+        } else {
+            "--target"
+        }
+    };
+    let out = goalseek::seek(&model, &s).map_err(|m| arg_error(scenario, key(&m), m))?;
+    Ok(goalseek::render(&s, &out))
+}
+
 /// `sendcast backtest`: every area (or one), scored with the baselines; files written whole.
 pub fn backtest(dir: &Path, la: Option<&str>, opts: &Options, out: &Path) -> Result<String> {
     let sen2 = Sen2::load(dir)?;

@@ -64,6 +64,7 @@ fn options(a: &RunArgs) -> anyhow::Result<RunOptions> {
         seed: a.seed,
         sampling,
         progress: !a.quiet,
+        fixed: Vec::new(),
     })
 }
 
@@ -120,6 +121,28 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             };
             let msg = sendcast::commands::backtest(&sen2, la.as_deref(), &opts, &out)?;
             println!("{msg}");
+        }
+        Command::GoalSeek {
+            scenario,
+            input,
+            range,
+            target,
+            probability,
+            runs,
+            seed,
+            tolerance,
+        } => {
+            let msg = sendcast::commands::goal_seek(
+                &scenario,
+                &input,
+                &range,
+                &target,
+                probability,
+                runs as usize,
+                seed,
+                tolerance,
+            )?;
+            print!("{msg}");
         }
         Command::Validate { scenario } => {
             let model = sendcast::load_model(&scenario)?;

@@ -5,7 +5,7 @@ use crate::calendar::fy_label;
 use crate::engine::draw::{Draw, Streams};
 use crate::engine::{self, series, Scratch};
 use crate::model::sample::{self, InputBatch, Sampling};
-use crate::model::Model;
+use crate::model::{Model, ParamId};
 use crate::stats::metrics::{self, Metric};
 use crate::stats::{self, Summary};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -18,6 +18,8 @@ pub struct RunOptions {
     pub sampling: Sampling,
     /// Show a progress bar (only drawn when stderr is a terminal).
     pub progress: bool,
+    /// Inputs held at a value in every trajectory (goal-seek), whatever the file says.
+    pub fixed: Vec<(ParamId, f64)>,
 }
 
 impl RunOptions {
@@ -27,6 +29,7 @@ impl RunOptions {
             seed,
             sampling: Sampling::MonteCarlo,
             progress: false,
+            fixed: Vec::new(),
         }
     }
 }
@@ -174,7 +177,10 @@ pub fn run_batch(
             || (Scratch::default(), vec![0.0; series::N_SERIES * m_count]),
             |(scratch, raw), (i, row)| {
                 let index = (first + i) as u64;
-                let d = Draw::from_inputs(model, &inputs.ids, inputs.row(i), opts.seed, index);
+                let mut d = Draw::from_inputs(model, &inputs.ids, inputs.row(i), opts.seed, index);
+                for &(id, x) in &opts.fixed {
+                    d.set(id, x);
+                }
                 engine::simulate(model, &d, &mut Streams::new(opts.seed, index), scratch, raw);
                 for (k, metric) in metrics.iter().enumerate() {
                     let base = k * n_periods;

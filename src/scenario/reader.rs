@@ -333,7 +333,7 @@ impl<'a> Section<'a> {
 }
 
 /// The allowed word closest to a misspelt one, if any is close.
-fn closest<'b>(word: &str, allowed: &[&'b str]) -> Option<&'b str> {
+pub fn closest<'b>(word: &str, allowed: &[&'b str]) -> Option<&'b str> {
     allowed
         .iter()
         .map(|a| (strsim::levenshtein(word, a), *a))
