@@ -125,6 +125,9 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
     let appeal_weeks =
         (d.get(model.demand.appeal_weeks).round() as usize).clamp(1, queue::MAX_WAIT_WEEKS - 1);
     let dispersion = model.demand.dispersion.map(|k| d.get(k));
+    let plan_rate: Vec<f64> = (0..clock.n_fy)
+        .map(|y| d.year(model.demand.plan_rate, y))
+        .collect();
     let review_hours = d.get(model.reviews.hours);
     let review_reserved = d.get(model.reviews.reserved_share);
 
@@ -280,7 +283,7 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
                     ADVICE => {
                         // Plans per assessment; above 1 an assessment sometimes stands for a
                         // second plan (SEN2 counts more new plans than requests agreed).
-                        let rate = d.year(model.demand.plan_rate, fy);
+                        let rate = plan_rate[fy];
                         let plans = rate.floor() as u32
                             + u32::from(rngs.cases.random::<f64>() < rate.fract());
                         if plans > 0 {
