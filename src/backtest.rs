@@ -182,18 +182,24 @@ pub fn backtest(
             };
             v.sort_by(f64::total_cmp);
             let q = [0.025, 0.10, 0.50, 0.90, 0.975].map(|p| quantile_sorted(&v, p));
-            rows.push(Row {
-                la_code: area.code.clone(),
-                la_name: area.name.clone(),
-                metric,
-                period: label(metric, year),
-                actual,
-                q,
-                ape: (q[2] - actual).abs() / actual,
-                in_80: Some(actual >= q[1] && actual <= q[3]),
-                in_95: Some(actual >= q[0] && actual <= q[4]),
-                method: METHODS[0],
-            });
+            // A forecast's row; a baseline's quantiles are NaN but its P50.
+            let scored = |q: [f64; 5], method: &'static str| {
+                let inside =
+                    |lo: f64, hi: f64| (!lo.is_nan()).then_some(actual >= lo && actual <= hi);
+                Row {
+                    la_code: area.code.clone(),
+                    la_name: area.name.clone(),
+                    metric,
+                    period: label(metric, year),
+                    actual,
+                    q,
+                    ape: (q[2] - actual).abs() / actual,
+                    in_80: inside(q[1], q[3]),
+                    in_95: inside(q[0], q[4]),
+                    method,
+                }
+            };
+            rows.push(scored(q, METHODS[0]));
             let (_, last) = target(metric, opts.origin, h);
             let first = calibrate::first_year(area, opts.origin).unwrap_or(i32::MIN);
             let known: Vec<(i32, f64)> = series(area, metric)
@@ -202,18 +208,10 @@ pub fn backtest(
                 .collect();
             for (i, b) in baselines(&known, year).into_iter().enumerate() {
                 if let Some(b) = b {
-                    rows.push(Row {
-                        la_code: area.code.clone(),
-                        la_name: area.name.clone(),
-                        metric,
-                        period: label(metric, year),
-                        actual,
-                        q: [f64::NAN, f64::NAN, b, f64::NAN, f64::NAN],
-                        ape: (b - actual).abs() / actual,
-                        in_80: None,
-                        in_95: None,
-                        method: METHODS[i + 1],
-                    });
+                    rows.push(scored(
+                        [f64::NAN, f64::NAN, b, f64::NAN, f64::NAN],
+                        METHODS[i + 1],
+                    ));
                 }
             }
         }

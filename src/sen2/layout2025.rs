@@ -1,5 +1,6 @@
 //! The 2023-onwards release layout (`caseload.csv`, `newplans.csv`, `requests.csv`, ...).
 
+use super::csvfile::Row;
 use super::{add_into, band_of_label, sum_opt, Builder, Census, Common, Flows};
 use crate::error::InputResult;
 use crate::model::N_SETTINGS;
@@ -50,7 +51,6 @@ pub fn read(dir: &Path, into: &mut Builder, files: &mut Vec<PathBuf>) -> InputRe
         stock_or_new(&f, &mut b, "new_ehc_plans", false)?;
     }
     if let Some(f) = open("requests.csv")? {
-        let c = Common::of(&f)?;
         let [topic, total, refused, in6, late, open_] = f.columns([
             "breakdown_topic",
             "requests_received_in_year",
@@ -59,60 +59,40 @@ pub fn read(dir: &Path, into: &mut Builder, files: &mut Vec<PathBuf>) -> InputRe
             "request_outcome_over_6_weeks",
             "requests_decision_not_made",
         ])?;
-        for r in f.rows() {
-            if !is_total(r.text(topic)) {
-                continue;
-            }
-            let y = r.year(c.period)?;
-            if let Some(a) = b.area(c.geo(&r)) {
-                let fl = a.flows.entry(y).or_default();
-                fl.requests = r.number(total)?;
-                fl.refused = r.number(refused)?;
-                fl.decided_in_6_weeks = r.number(in6)?;
-                fl.decided_late = r.number(late)?;
-                fl.open_at_year_end = sum_opt(&[fl.open_at_year_end, r.number(open_)?]);
-            }
-        }
+        total_flows(&f, &mut b, topic, |fl, r| {
+            fl.requests = r.number(total)?;
+            fl.refused = r.number(refused)?;
+            fl.decided_in_6_weeks = r.number(in6)?;
+            fl.decided_late = r.number(late)?;
+            fl.open_at_year_end = sum_opt(&[fl.open_at_year_end, r.number(open_)?]);
+            Ok(())
+        })?;
     }
     if let Some(f) = open("assessments.csv")? {
-        let c = Common::of(&f)?;
         let [topic, issued, not_issued, open_] = f.columns([
             "breakdown_topic",
             "assess_issued",
             "assess_not_issued",
             "assess_not_made",
         ])?;
-        for r in f.rows() {
-            if !is_total(r.text(topic)) {
-                continue;
-            }
-            let y = r.year(c.period)?;
-            if let Some(a) = b.area(c.geo(&r)) {
-                let fl = a.flows.entry(y).or_default();
-                fl.assessed_plan = r.number(issued)?;
-                fl.assessed_no_plan = r.number(not_issued)?;
-                fl.open_at_year_end = sum_opt(&[fl.open_at_year_end, r.number(open_)?]);
-            }
-        }
+        total_flows(&f, &mut b, topic, |fl, r| {
+            fl.assessed_plan = r.number(issued)?;
+            fl.assessed_no_plan = r.number(not_issued)?;
+            fl.open_at_year_end = sum_opt(&[fl.open_at_year_end, r.number(open_)?]);
+            Ok(())
+        })?;
     }
     if let Some(f) = open("timeliness_20_week.csv")? {
-        let c = Common::of(&f)?;
         let [topic, den, within] = f.columns([
             "breakdown_topic",
             "plans_issued_den",
             "plans_issued_within_20_weeks",
         ])?;
-        for r in f.rows() {
-            if !is_total(r.text(topic)) {
-                continue;
-            }
-            let y = r.year(c.period)?;
-            if let Some(a) = b.area(c.geo(&r)) {
-                let fl = a.flows.entry(y).or_default();
-                fl.issued = r.number(den)?;
-                fl.issued_in_20_weeks = r.number(within)?;
-            }
-        }
+        total_flows(&f, &mut b, topic, |fl, r| {
+            fl.issued = r.number(den)?;
+            fl.issued_in_20_weeks = r.number(within)?;
+            Ok(())
+        })?;
     }
     if let Some(f) = open("ceased_plans.csv")? {
         let c = Common::of(&f)?;
@@ -132,6 +112,27 @@ pub fn read(dir: &Path, into: &mut Builder, files: &mut Vec<PathBuf>) -> InputRe
         }
     }
     into.overlay(b);
+    Ok(())
+}
+
+/// Apply `set` to the flows of the area and year of each total row (the other rows are
+/// breakdowns).
+fn total_flows(
+    f: &super::CsvFile,
+    b: &mut Builder,
+    topic: usize,
+    mut set: impl FnMut(&mut Flows, &Row<'_>) -> InputResult<()>,
+) -> InputResult<()> {
+    let c = Common::of(f)?;
+    for r in f.rows() {
+        if !is_total(r.text(topic)) {
+            continue;
+        }
+        let y = r.year(c.period)?;
+        if let Some(a) = b.area(c.geo(&r)) {
+            set(a.flows.entry(y).or_default(), &r)?;
+        }
+    }
     Ok(())
 }
 
