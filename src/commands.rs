@@ -29,22 +29,23 @@ pub fn calibrate(
 ) -> Result<String> {
     let sen2 = Sen2::load(dir)?;
     let area = sen2.find(la).map_err(|m| arg_error(dir, "--la", m))?;
-    let latest = calibrate::latest_census(area).ok_or_else(|| {
-        arg_error(
+    let years = calibrate::census_years(area);
+    let (Some(&earliest), Some(&latest)) = (years.first(), years.last()) else {
+        return Err(arg_error(
             dir,
             "--la",
             format!("{} has no census in the files", area.name),
-        )
-    })?;
+        ));
+    };
     let origin = until.unwrap_or(latest);
-    let earliest = area.census.keys().next().copied().unwrap_or(latest);
     if origin > latest || origin < earliest {
         return Err(arg_error(
             dir,
             "--until",
             format!(
-                "{origin} is outside the data for {}: January censuses {earliest}-{latest}",
-                area.name
+                "{origin} is outside the data for {}: January censuses {}",
+                area.name,
+                calibrate::year_ranges(&years)
             ),
         ));
     }

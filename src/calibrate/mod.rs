@@ -94,6 +94,10 @@ pub struct Calibration {
     pub horizon_years: usize,
     /// First year used (later than the data's first after a boundary change).
     pub first_year: i32,
+    /// The census went back further, before a boundary change.
+    pub boundary_cut: bool,
+    /// Fitted on its own series, not pooled with the authorities' (England).
+    pub own_series: bool,
     pub plans: f64,
     pub by_setting: [f64; N_SETTINGS],
     pub setting_year: i32,
@@ -195,13 +199,18 @@ fn gaps(area: &Area, origin: i32) -> Vec<(i32, f64)> {
         .collect()
 }
 
-/// Latest January census of an area.
-pub fn latest_census(area: &Area) -> Option<i32> {
+/// Years of an area's January censuses that have a total, in order.
+pub fn census_years(area: &Area) -> Vec<i32> {
     area.census
         .iter()
-        .rev()
-        .find(|(_, c)| c.total.is_some())
+        .filter(|(_, c)| c.total.is_some())
         .map(|(y, _)| *y)
+        .collect()
+}
+
+/// Latest January census of an area.
+pub fn latest_census(area: &Area) -> Option<i32> {
+    census_years(area).last().copied()
 }
 
 /// First year after the last boundary-change jump in the census (or the first year).
@@ -246,12 +255,7 @@ pub fn calibrate(
         .get(&origin)
         .and_then(|c| c.total)
         .ok_or_else(|| {
-            let years: Vec<i32> = area
-                .census
-                .iter()
-                .filter(|(_, c)| c.total.is_some())
-                .map(|(y, _)| *y)
-                .collect();
+            let years = census_years(area);
             if years.is_empty() {
                 format!("{} has no census in the SEN2 files", area.name)
             } else {
@@ -400,6 +404,8 @@ pub fn calibrate(
         origin,
         horizon_years,
         first_year: first,
+        boundary_cut: census_years(area).first().is_some_and(|&y| y < first),
+        own_series: !pool,
         plans: census,
         by_setting,
         setting_year,

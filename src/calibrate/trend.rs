@@ -221,15 +221,7 @@ pub fn mean_sd(x: &[f64]) -> (f64, f64) {
 
 pub fn median(mut x: Vec<f64>) -> f64 {
     x.sort_by(f64::total_cmp);
-    let n = x.len();
-    if n == 0 {
-        return f64::NAN;
-    }
-    if n % 2 == 1 {
-        x[n / 2]
-    } else {
-        0.5 * (x[n / 2 - 1] + x[n / 2])
-    }
+    crate::stats::quantile_sorted(&x, 0.5)
 }
 
 #[cfg(test)]

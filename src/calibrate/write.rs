@@ -76,12 +76,7 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
         s,
         "# [P SEN2] = fitted from the data; \"{DEFAULT}\" = national default (BRIEF.md), not in SEN2."
     );
-    if c.first_year
-        > c.requests
-            .first()
-            .map_or(c.first_year, |r| r.0)
-            .min(c.first_year)
-    {
+    if c.boundary_cut {
         let _ = writeln!(
             s,
             "# Series used from {} (boundary change before).",
@@ -128,7 +123,7 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
     let _ = writeln!(
         s,
         "# {}: drift {} (se {}), year-to-year sd {:.3}.",
-        if c.code == "E92000001" {
+        if c.own_series {
             "England is the sum of them, so its own series is used unpooled".to_string()
         } else {
             format!("shrunk with weight {:.2} on its own", t.weight)

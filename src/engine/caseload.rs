@@ -21,13 +21,6 @@ pub fn allowed(age: usize, setting: usize) -> bool {
     }
 }
 
-fn band_of(age: usize) -> usize {
-    AGE_BANDS
-        .iter()
-        .position(|b| (b.1..=b.2).contains(&age))
-        .expect("age in a band")
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct Caseload {
     /// Plans by `age * N_SETTINGS + setting`.
@@ -40,7 +33,6 @@ pub struct Caseload {
     post16_cum: [f64; N_SETTINGS],
     /// Monthly ceasing probability by age.
     cease: [f64; N_AGES],
-    migration: f64,
 }
 
 fn cumulative<const N: usize>(w: [f64; N]) -> [f64; N] {
@@ -61,7 +53,7 @@ impl Caseload {
         self.school_cum = cumulative(c.new_setting_school.map(|id| draw.get(id)));
         self.post16_cum = cumulative(c.new_setting_post16.map(|id| draw.get(id)));
         for a in 0..N_AGES {
-            let annual = draw.get(c.ceasing[band_of(a)]);
+            let annual = draw.get(c.ceasing[crate::model::age_band(a)]);
             self.cease[a] = 1.0 - (1.0 - annual).powf(1.0 / 12.0);
         }
         self.retotal();
@@ -142,14 +134,14 @@ impl Caseload {
     /// Monthly ceasing and net migration (`net_migration` a year). Returns (ceased, net
     /// migration).
     pub fn month(&mut self, net_migration: f64) -> (f64, f64) {
-        self.migration = (1.0 + net_migration).powf(1.0 / 12.0) - 1.0;
+        let migration = (1.0 + net_migration).powf(1.0 / 12.0) - 1.0;
         let mut ceased = 0.0;
         let mut migrated = 0.0;
         for a in 0..N_AGES {
             let q = self.cease[a];
             for x in &mut self.cells[a * N_SETTINGS..(a + 1) * N_SETTINGS] {
                 let c = *x * q;
-                let mig = (*x - c) * self.migration;
+                let mig = (*x - c) * migration;
                 *x += mig - c;
                 ceased += c;
                 migrated += mig;

@@ -104,6 +104,23 @@ fn geometric_extra(cdf: &[f64], rng: &mut Rng) -> i32 {
     cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1) as i32
 }
 
+/// Put a case on a stage in week `now`: it may finish once the stage's minimum weeks and a
+/// random extra have passed.
+fn start_stage(
+    queue: &mut StageQueue,
+    request_week: i32,
+    now: i32,
+    min_weeks: i32,
+    extra: &[f64],
+    rng: &mut Rng,
+) {
+    queue.push(Case {
+        request_week,
+        ready_week: now + min_weeks + geometric_extra(extra, rng),
+        remaining: 1.0,
+    });
+}
+
 /// Run one trajectory; `out` holds `N_SERIES * months` values, series-major.
 pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, out: &mut [f64]) {
     let clock = &model.clock;
@@ -209,24 +226,15 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
         };
         rec(out, series::REQUESTS, m, n as f64);
         for _ in 0..n {
-            let ready =
-                now + min_w[DECISION] + geometric_extra(&extra_w[DECISION], &mut rngs.cases);
-            sc.stages[DECISION].push(Case {
-                request_week: now,
-                ready_week: ready,
-                remaining: 1.0,
-            });
+            let (q, extra) = (&mut sc.stages[DECISION], &extra_w[DECISION]);
+            start_stage(q, now, now, min_w[DECISION], extra, &mut rngs.cases);
             ages.open_case(now);
         }
         // Refusals overturned on appeal come back as new assessments.
         let back = std::mem::take(&mut sc.appeals[w % queue::MAX_WAIT_WEEKS]);
         for _ in 0..back {
-            let ready = now + min_w[ADVICE] + geometric_extra(&extra_w[ADVICE], &mut rngs.cases);
-            sc.stages[ADVICE].push(Case {
-                request_week: now,
-                ready_week: ready,
-                remaining: 1.0,
-            });
+            let (q, extra) = (&mut sc.stages[ADVICE], &extra_w[ADVICE]);
+            start_stage(q, now, now, min_w[ADVICE], extra, &mut rngs.cases);
             ages.open_case(now);
         }
 
@@ -270,14 +278,9 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
                                 sc.appeals[(w + appeal_weeks) % queue::MAX_WAIT_WEEKS] += 1;
                             }
                         } else {
-                            let ready = now
-                                + min_w[ADVICE]
-                                + geometric_extra(&extra_w[ADVICE], &mut rngs.cases);
-                            sc.stages[ADVICE].push(Case {
-                                ready_week: ready,
-                                remaining: 1.0,
-                                ..c
-                            });
+                            let (q, extra) = (&mut sc.stages[ADVICE], &extra_w[ADVICE]);
+                            let rw = c.request_week;
+                            start_stage(q, rw, now, min_w[ADVICE], extra, &mut rngs.cases);
                         }
                     }
                     ADVICE => {
@@ -286,21 +289,15 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
                         let rate = plan_rate[fy];
                         let plans = rate.floor() as u32
                             + u32::from(rngs.cases.random::<f64>() < rate.fract());
-                        if plans > 0 {
-                            for k in 0..plans {
-                                if k > 0 {
-                                    ages.open_case(c.request_week);
-                                }
-                                let ready = now
-                                    + min_w[DRAFTING]
-                                    + geometric_extra(&extra_w[DRAFTING], &mut rngs.cases);
-                                sc.stages[DRAFTING].push(Case {
-                                    ready_week: ready,
-                                    remaining: 1.0,
-                                    ..c
-                                });
+                        for k in 0..plans {
+                            if k > 0 {
+                                ages.open_case(c.request_week);
                             }
-                        } else {
+                            let (q, extra) = (&mut sc.stages[DRAFTING], &extra_w[DRAFTING]);
+                            let rw = c.request_week;
+                            start_stage(q, rw, now, min_w[DRAFTING], extra, &mut rngs.cases);
+                        }
+                        if plans == 0 {
                             rec(out, series::NO_PLAN, m, 1.0);
                             ages.close_case(c.request_week, now);
                         }

@@ -75,6 +75,14 @@ pub const AGE_BANDS: [(&str, usize, usize); 5] = [
     ("age_20_25", 20, 25),
 ];
 
+/// The band (index into `AGE_BANDS`) of an age from 0 to 25.
+pub fn age_band(age: usize) -> usize {
+    AGE_BANDS
+        .iter()
+        .position(|b| (b.1..=b.2).contains(&age))
+        .expect("age in a band")
+}
+
 pub const ROLES: [&str; 3] = ["ep", "case_officer", "manager"];
 pub const N_ROLES: usize = 3;
 pub const CASE_OFFICER: usize = 1;

@@ -6,12 +6,12 @@ mod layout2022;
 mod layout2025;
 
 use crate::error::{InputError, InputResult, Loc};
-use crate::model::{AGE_BANDS, N_SETTINGS};
+use crate::model::{age_band, N_SETTINGS};
 use csvfile::{CsvFile, Row};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub const N_BANDS: usize = 5;
+pub const N_BANDS: usize = crate::model::AGE_BANDS.len();
 
 /// The January census of one year.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -74,14 +74,6 @@ enum Geo {
     Other,
 }
 
-/// Band of a single year of age (0-25).
-pub fn band_of_age(age: usize) -> usize {
-    AGE_BANDS
-        .iter()
-        .position(|&(_, lo, hi)| age >= lo && age <= hi)
-        .unwrap_or(N_BANDS - 1)
-}
-
 /// Band of a DfE age label: "Under 5", "Age 5 to 10", "age 12", "Aged 3", "age 2 and under",
 /// "age 20 and over", "under 3"; `None` for "Age unknown" and totals.
 pub fn band_of_label(label: &str) -> Option<usize> {
@@ -97,7 +89,7 @@ pub fn band_of_label(label: &str) -> Option<usize> {
         .skip_while(|c| !c.is_ascii_digit())
         .take_while(|c| c.is_ascii_digit())
         .collect();
-    first.parse::<usize>().ok().map(|a| band_of_age(a.min(25)))
+    first.parse::<usize>().ok().map(|a| age_band(a.min(25)))
 }
 
 impl Sen2 {
