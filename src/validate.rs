@@ -80,6 +80,16 @@ pub fn describe(model: &Model) -> String {
             Intervention::NewSchool { setting, opens, .. } => {
                 format!("new {} places opening {}", SETTINGS[*setting], when(*opens))
             }
+            Intervention::PlacementShift {
+                from, setting, to, ..
+            } => {
+                format!(
+                    "new {} placements to {} from {}",
+                    SETTINGS[*setting],
+                    SETTINGS[*to],
+                    when(*from)
+                )
+            }
             Intervention::Funding { from, until, .. } => {
                 format!("funding from {} until {}", when(*from), when(*until))
             }

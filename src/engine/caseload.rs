@@ -33,6 +33,10 @@ pub struct Caseload {
     post16_cum: [f64; N_SETTINGS],
     /// Monthly ceasing probability by age.
     cease: [f64; N_AGES],
+    /// Share of new specialist placements that go independent by need (see the model).
+    independent_by_need: Option<f64>,
+    /// Placement shifts in force this month: (setting, to, share).
+    shifts: Vec<(usize, usize, f64)>,
 }
 
 fn cumulative<const N: usize>(w: [f64; N]) -> [f64; N] {
@@ -52,6 +56,7 @@ impl Caseload {
         self.new_age_cum = cumulative(c.new_age.map(|id| draw.get(id)));
         self.school_cum = cumulative(c.new_setting_school.map(|id| draw.get(id)));
         self.post16_cum = cumulative(c.new_setting_post16.map(|id| draw.get(id)));
+        self.independent_by_need = c.independent_by_need.map(|id| draw.get(id));
         for a in 0..N_AGES {
             let annual = draw.get(c.ceasing[crate::model::age_band(a)]);
             self.cease[a] = 1.0 - (1.0 - annual).powf(1.0 / 12.0);
@@ -70,8 +75,25 @@ impl Caseload {
         }
     }
 
-    /// Places by setting in month `m`: base capacity plus new schools' tranches.
+    /// Places by setting in month `m`: base capacity plus new schools' tranches; and the
+    /// placement shifts in force.
     pub fn set_capacity(&mut self, model: &Model, draw: &Draw, m: usize) {
+        self.shifts.clear();
+        for iv in &model.interventions {
+            if let Intervention::PlacementShift {
+                from,
+                ramp_months,
+                setting,
+                to,
+                share,
+            } = iv.kind
+            {
+                if m >= from {
+                    let phase = super::ramp_phase(m, from, draw.get(ramp_months));
+                    self.shifts.push((setting, to, draw.get(share) * phase));
+                }
+            }
+        }
         for s in 0..N_SETTINGS {
             self.capacity[s] = model.caseload.capacity[s].map_or(f64::INFINITY, |id| draw.get(id));
         }
@@ -117,7 +139,10 @@ impl Caseload {
         } else {
             &self.school_cum
         };
-        let mut setting = pick(mix, rng.random::<f64>());
+        // Where the draw fell within its setting's share is itself uniform: the shifts and
+        // the by-need split below use it, so they take no extra random numbers and runs with
+        // and without them stay paired (common random numbers).
+        let (mut setting, mut v) = pick_within(mix, rng.random::<f64>());
         if !allowed(age, setting) {
             setting = if age >= 16 {
                 POST16
@@ -127,8 +152,41 @@ impl Caseload {
                 MAINSTREAM
             };
         }
-        let setting = self.place(setting, 1.0);
+        for &(from, to, share) in &self.shifts {
+            if setting == from && allowed(age, to) {
+                if v < share {
+                    setting = to;
+                    v /= share;
+                } else {
+                    v = (v - share) / (1.0 - share);
+                }
+            }
+        }
+        let setting = match self.independent_by_need {
+            Some(p) if [LA_SPECIAL, ACADEMY_SPECIAL, INDEPENDENT].contains(&setting) => {
+                if v < p {
+                    INDEPENDENT
+                } else {
+                    self.state_special(setting)
+                }
+            }
+            _ => self.place(setting, 1.0),
+        };
         self.add(age, setting, 1.0);
+    }
+
+    /// A special-school placement the state sector should meet: the setting drawn if it has
+    /// room, else the other state special setting, else independent.
+    fn state_special(&self, drawn: usize) -> usize {
+        let order = if drawn == ACADEMY_SPECIAL {
+            [ACADEMY_SPECIAL, LA_SPECIAL]
+        } else {
+            [LA_SPECIAL, ACADEMY_SPECIAL]
+        };
+        order
+            .into_iter()
+            .find(|&s| self.by_setting[s] + 1.0 <= self.capacity[s] + 1e-9)
+            .unwrap_or(INDEPENDENT)
     }
 
     /// Monthly ceasing and net migration (`net_migration` a year). Returns (ceased, net
@@ -174,6 +232,16 @@ impl Caseload {
         // Into secondary at 11: some mainstream plans move to special schools.
         let x = self.cells[11 * N_SETTINGS + MAINSTREAM] * draw.get(c.to_special_at_11);
         self.move_to_special(11, MAINSTREAM, x);
+        // At any age from 5 to 15, some plans in mainstream schools move to special schools.
+        let p = draw.get(c.to_special_per_year);
+        if p > 0.0 {
+            for age in 5..=15 {
+                for s in [MAINSTREAM, RESOURCED] {
+                    let x = self.cells[age * N_SETTINGS + s] * p;
+                    self.move_to_special(age, s, x);
+                }
+            }
+        }
         // At 16: school plans in mainstream, resourced and AP move to FE.
         let p16 = draw.get(c.to_post16_at_16);
         for s in [MAINSTREAM, RESOURCED, AP] {
@@ -195,9 +263,12 @@ impl Caseload {
         self.add(age, to, x);
     }
 
-    /// Move `x` plans into state special schools while places last, the rest independent.
+    /// Move `x` plans into special schools: the share by need independent, the rest to state
+    /// special schools while places last, and what is left independent.
     fn move_to_special(&mut self, age: usize, from: usize, x: f64) {
-        let mut left = x;
+        let by_need = x * self.independent_by_need.unwrap_or(0.0);
+        self.transfer(age, from, INDEPENDENT, by_need);
+        let mut left = x - by_need;
         for s in [LA_SPECIAL, ACADEMY_SPECIAL] {
             let room = (self.capacity[s] - self.by_setting[s]).max(0.0);
             let n = left.min(room);
@@ -209,11 +280,25 @@ impl Caseload {
 }
 
 fn pick(cum: &[f64], u: f64) -> usize {
+    pick_within(cum, u).0
+}
+
+/// The index `u` falls in, and where within that index's share it fell (from 0 to 1).
+fn pick_within(cum: &[f64], u: f64) -> (usize, f64) {
     let total = cum[cum.len() - 1];
     let target = u * total;
-    cum.iter()
+    let i = cum
+        .iter()
         .position(|&c| c > target)
-        .unwrap_or(cum.len() - 1)
+        .unwrap_or(cum.len() - 1);
+    let lower = if i == 0 { 0.0 } else { cum[i - 1] };
+    let width = cum[i] - lower;
+    let v = if width > 0.0 {
+        ((target - lower) / width).clamp(0.0, 1.0 - f64::EPSILON)
+    } else {
+        0.0
+    };
+    (i, v)
 }
 
 /// Plans by age and setting matching the setting totals and age-band totals, by iterative

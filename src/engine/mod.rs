@@ -246,12 +246,25 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
 
         for stage in [DECISION, ADVICE, DRAFTING] {
             let need = &hours[stage];
-            // Cases' worth of work the hours allow, set by the scarcest role; a backlog team's
-            // share of that role's hours goes to overdue cases first.
-            let (units, backlog_units) = (0..N_ROLES)
-                .filter(|&r| need[r] > 0.0)
-                .map(|r| (avail[r] / need[r], backlog[r].min(avail[r]) / need[r]))
-                .fold((f64::INFINITY, 0.0), |a, b| if b.0 < a.0 { b } else { a });
+            // Cases' worth of work the hours allow, set by the scarcest role. Overdue cases get
+            // first call on up to what the stage's backlog team can do: its own hours, and the
+            // shared hours of roles without a team (a manager's sign-off, say).
+            let roles = (0..N_ROLES).filter(|&r| need[r] > 0.0);
+            let units = roles
+                .clone()
+                .map(|r| avail[r] / need[r])
+                .fold(f64::INFINITY, f64::min);
+            let backlog_units = if roles.clone().any(|r| backlog[r] > 0.0) {
+                roles
+                    .map(|r| {
+                        let team = sc.staffing.roles[r].backlog_hours > 0.0;
+                        let h = if team { backlog[r] } else { avail[r] };
+                        h.min(avail[r]) / need[r]
+                    })
+                    .fold(f64::INFINITY, f64::min)
+            } else {
+                0.0
+            };
             sc.done.clear();
             sc.stages[stage].release(now, &mut sc.done);
             let used = sc.stages[stage].serve(units, backlog_units, now, &mut sc.done);
@@ -348,6 +361,16 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
     }
 }
 
+/// How far an effect starting in month `from` has come by month `m` (from 1/ramp in its first
+/// month to 1 after `ramp` months; 1 at once when `ramp` is 0).
+pub fn ramp_phase(m: usize, from: usize, ramp: f64) -> f64 {
+    if ramp <= 0.0 {
+        1.0
+    } else {
+        ((m - from + 1) as f64 / ramp).min(1.0)
+    }
+}
+
 /// Most requests a year the engine generates.
 const MAX_REQUESTS_PER_YEAR: f64 = 1e6;
 
@@ -386,12 +409,7 @@ fn demand_profile(model: &Model, d: &Draw, sc: &mut Scratch, rng: &mut Rng) {
             } = iv.kind
             {
                 if m >= from {
-                    let ramp = d.get(ramp_months);
-                    let phase = if ramp <= 0.0 {
-                        1.0
-                    } else {
-                        ((m - from + 1) as f64 / ramp).min(1.0)
-                    };
+                    let phase = ramp_phase(m, from, d.get(ramp_months));
                     factor *= 1.0 + (d.get(requests_factor) - 1.0) * phase;
                     if let Some(r) = refusal_rate {
                         refuse += (d.get(r) - refuse) * phase;

@@ -308,6 +308,7 @@ fn caseload(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Caseload> {
             "new_plan_setting_post16",
             "ceasing_rate",
             "moves",
+            "independent_by_need",
         ],
     )?;
     let count = Domain::closed(0.0, 1e7, "a count from 0 to 10,000,000");
@@ -326,7 +327,15 @@ fn caseload(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Caseload> {
     ] {
         require_some_weight(&c, key, ids, p)?;
     }
-    let moves = c.section("moves", &["special_at_11", "post16_at_16", "post16_at_19"])?;
+    let moves = c.section(
+        "moves",
+        &[
+            "special_at_11",
+            "special_per_year",
+            "post16_at_16",
+            "post16_at_19",
+        ],
+    )?;
     let cap = top.section_opt("capacity", &SETTINGS)?;
     let mut capacity = [None; N_SETTINGS];
     if let Some(cap) = cap {
@@ -349,8 +358,14 @@ fn caseload(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Caseload> {
         new_setting_post16: post16,
         ceasing: arr5(c.named_params("ceasing_rate", &bands(), Domain::PROB, p)?),
         to_special_at_11: moves.param("special_at_11", Domain::PROB, p)?,
+        to_special_per_year: moves.param_or("special_per_year", Domain::PROB, 0.0, p)?,
         to_post16_at_16: moves.param("post16_at_16", Domain::PROB, p)?,
         to_post16_at_19: moves.param("post16_at_19", Domain::PROB, p)?,
+        independent_by_need: if c.has("independent_by_need") {
+            Some(c.param("independent_by_need", Domain::PROB, p)?)
+        } else {
+            None
+        },
         capacity,
     })
 }
@@ -427,11 +442,12 @@ fn finance(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Finance> {
     })
 }
 
-const KINDS: [&str; 6] = [
+const KINDS: [&str; 7] = [
     "temporary_staff",
     "posts",
     "demand_effect",
     "new_school",
+    "placement_shift",
     "funding",
     "saving",
 ];
@@ -474,6 +490,15 @@ fn interventions(
                 "refusal_rate",
             ],
             "new_school" => &["type", "name", "setting", "opens", "places", "fill_years"],
+            "placement_shift" => &[
+                "type",
+                "name",
+                "from",
+                "ramp_months",
+                "setting",
+                "to",
+                "share",
+            ],
             _ => &["type", "name", "from", "until", "amount_per_year"],
         };
         let s = top.item("interventions", i, node, keys)?;
@@ -576,6 +601,29 @@ fn interventions(
                     p,
                 )?,
             },
+            "placement_shift" => {
+                let from_setting = s.choice("setting", &setting_opts)?;
+                let to = s.choice("to", &setting_opts)?;
+                if to == from_setting {
+                    return Err(InputError::new(
+                        &s.loc,
+                        s.key("to"),
+                        "must differ from `setting`: a shift moves placements from one setting to another",
+                    ));
+                }
+                Intervention::PlacementShift {
+                    from: month("from")?,
+                    ramp_months: s.param_or(
+                        "ramp_months",
+                        Domain::closed(0.0, 120.0, "months from 0 to 120"),
+                        0.0,
+                        p,
+                    )?,
+                    setting: from_setting,
+                    to,
+                    share: s.param("share", Domain::PROB, p)?,
+                }
+            }
             k => {
                 let from = month("from")?;
                 let until = until("until", from)?;
@@ -600,7 +648,7 @@ fn interventions(
     Ok(out)
 }
 
-const ALL_INTERVENTION_KEYS: [&str; 20] = [
+const ALL_INTERVENTION_KEYS: [&str; 22] = [
     "type",
     "name",
     "role",
@@ -620,6 +668,8 @@ const ALL_INTERVENTION_KEYS: [&str; 20] = [
     "opens",
     "places",
     "fill_years",
+    "to",
+    "share",
     "amount_per_year",
 ];
 

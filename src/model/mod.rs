@@ -169,8 +169,15 @@ pub struct Caseload {
     pub new_setting_post16: [ParamId; N_SETTINGS],
     pub ceasing: [ParamId; 5],
     pub to_special_at_11: ParamId,
+    /// Share of mainstream and resourced plans aged 5 to 15 moving to a special school each
+    /// September (0 = none beyond the move at 11).
+    pub to_special_per_year: ParamId,
     pub to_post16_at_16: ParamId,
     pub to_post16_at_19: ParamId,
+    /// Of new plans placed in special schools (state or independent), the share that goes
+    /// independent whatever the state places; the rest take a state place while there is one.
+    /// `None`: the new-plan mix's own independent share, and overflow when full.
+    pub independent_by_need: Option<ParamId>,
     /// Places in state-funded special schools; when full, new placements go independent.
     pub capacity: [Option<ParamId>; N_SETTINGS],
 }
@@ -232,6 +239,15 @@ pub enum Intervention {
         opens: usize,
         places: ParamId,
         fill_years: ParamId,
+    },
+    /// From a month, reached over a ramp, a share of new plans that would be placed in
+    /// `setting` are placed in `to` instead (inclusion in mainstream, less AP).
+    PlacementShift {
+        from: usize,
+        ramp_months: ParamId,
+        setting: usize,
+        to: usize,
+        share: ParamId,
     },
     /// Extra high-needs income per year over a period (transfers, Safety Valve).
     Funding {

@@ -1,4 +1,4 @@
-//! summary.csv, monthly.csv, probabilities.csv and sensitivity.csv.
+//! summary.csv, monthly.csv, probabilities.csv, sensitivity.csv and milestones.csv.
 
 use super::{num, Report};
 use anyhow::{Context, Result};
@@ -97,5 +97,32 @@ pub fn write_sensitivity(report: &Report<'_>, path: &Path) -> Result<()> {
         ])?;
     }
     w.flush()?;
+    Ok(())
+}
+
+/// For each event and level: the first financial year whose P(event) reaches the level (empty
+/// when none in the horizon does), and that year's P.
+pub fn write_milestones(report: &Report<'_>, path: &Path) -> Result<()> {
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
+    w.write_record(["scenario", "event", "level", "first_period", "p"])?;
+    for e in &super::EVENTS {
+        for level in super::MILESTONES {
+            let (period, p) = report
+                .first_year(e.name, level)
+                .map_or((String::new(), String::new()), |(y, p)| {
+                    (y.to_string(), num(p))
+                });
+            w.write_record([
+                report.results.scenario.as_str(),
+                e.name,
+                &num(level),
+                &period,
+                &p,
+            ])?;
+        }
+    }
+    w.flush()
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }

@@ -49,6 +49,9 @@ pub struct SensitivityRow {
     pub median_high: f64,
 }
 
+/// Levels of P(event) whose first year is reported (milestones.csv and the printed table).
+pub const MILESTONES: [f64; 2] = [0.5, 0.8];
+
 /// Outcomes the sensitivity analysis and the convergence check watch.
 pub const HEADLINE: [&str; 3] = [
     "dsg_cumulative_balance",
@@ -86,6 +89,30 @@ impl<'a> Report<'a> {
         let k = r.metric_index(name)?;
         let j = r.years.iter().position(|p| p.label == label)?;
         Some(&self.summaries[r.column(k, r.months.len() + j)])
+    }
+
+    /// First financial year whose P(`event`) reaches `level`, with that P; `None` when no
+    /// year in the horizon does.
+    pub fn first_year(&self, event: &str, level: f64) -> Option<(&str, f64)> {
+        self.probabilities
+            .iter()
+            .find(|p| p.0 == event && p.2 >= level)
+            .map(|p| (p.1.as_str(), p.2))
+    }
+
+    /// The year with the highest P(`event`) (the first of equals), with that P.
+    pub fn best_year(&self, event: &str) -> Option<(&str, f64)> {
+        self.probabilities
+            .iter()
+            .filter(|p| p.0 == event && !p.2.is_nan())
+            .fold(
+                None,
+                |best: Option<&(String, String, f64, f64)>, p| match best {
+                    Some(b) if b.2 >= p.2 => Some(b),
+                    _ => Some(p),
+                },
+            )
+            .map(|p| (p.1.as_str(), p.2))
     }
 
     pub fn probability(&self, event: &str, label: &str) -> Option<f64> {
@@ -153,6 +180,7 @@ pub fn write_into(report: &Report<'_>, version: &str, dir: &Path) -> Result<()> 
     csv_out::write_monthly(report, &dir.join("monthly.csv"))?;
     csv_out::write_probabilities(report, &dir.join("probabilities.csv"))?;
     csv_out::write_sensitivity(report, &dir.join("sensitivity.csv"))?;
+    csv_out::write_milestones(report, &dir.join("milestones.csv"))?;
     json_out::write(report, version, &dir.join("summary.json"))?;
     Ok(())
 }

@@ -41,6 +41,24 @@ pub fn render(report: &Report<'_>) -> String {
         }
         out.push('\n');
     }
+    for e in &super::EVENTS {
+        let firsts: Vec<String> = super::MILESTONES
+            .iter()
+            .map(|&level| match report.first_year(e.name, level) {
+                Some((y, p)) => format!("{:.0}% in {y} (P {p:.2})", level * 100.0),
+                None => format!("{:.0}% not within the horizon", level * 100.0),
+            })
+            .collect();
+        let best = report
+            .best_year(e.name)
+            .map_or(String::new(), |(y, p)| format!("; highest P {p:.2} in {y}"));
+        let _ = writeln!(
+            out,
+            "P({}) first reaches {}{best}",
+            e.name,
+            firsts.join(", ")
+        );
+    }
     out
 }
 
