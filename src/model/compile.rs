@@ -566,12 +566,7 @@ fn interventions(
             },
             "demand_effect" => Intervention::DemandEffect {
                 from: month("from")?,
-                ramp_months: s.param_or(
-                    "ramp_months",
-                    Domain::closed(0.0, 120.0, "months from 0 to 120"),
-                    0.0,
-                    p,
-                )?,
+                ramp_months: ramp_months(&s, p)?,
                 requests_factor: s.param(
                     "requests_factor",
                     Domain::closed(0.0, 10.0, "a factor from 0 to 10"),
@@ -613,12 +608,7 @@ fn interventions(
                 }
                 Intervention::PlacementShift {
                     from: month("from")?,
-                    ramp_months: s.param_or(
-                        "ramp_months",
-                        Domain::closed(0.0, 120.0, "months from 0 to 120"),
-                        0.0,
-                        p,
-                    )?,
+                    ramp_months: ramp_months(&s, p)?,
                     setting: from_setting,
                     to,
                     share: s.param("share", Domain::PROB, p)?,
@@ -646,6 +636,16 @@ fn interventions(
         out.push(NamedIntervention { name, kind: k });
     }
     Ok(out)
+}
+
+/// How many months an effect takes to reach its full size (0, at once, unless given).
+fn ramp_months(s: &Section<'_>, p: &mut ParamTable) -> InputResult<ParamId> {
+    s.param_or(
+        "ramp_months",
+        Domain::closed(0.0, 120.0, "months from 0 to 120"),
+        0.0,
+        p,
+    )
 }
 
 const ALL_INTERVENTION_KEYS: [&str; 22] = [
