@@ -45,13 +45,6 @@ fn window(r: &Results, metric: &str, from: &str, to: &str) -> Vec<f64> {
     }
 }
 
-fn quantile(v: &[f64], q: f64) -> f64 {
-    let mut s: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
-    s.sort_by(f64::total_cmp);
-    let i = ((s.len() - 1) as f64 * q).round() as usize;
-    s[i]
-}
-
 /// One line of the model-vs-actual table: what is compared, the model's values, and BCP's.
 struct Check {
     what: &'static str,
@@ -135,11 +128,13 @@ fn the_investment_replay_reproduces_what_happened_in_2023_and_2024() {
     ];
     let mut misses = Vec::new();
     for c in &checks {
-        let v: Vec<f64> = window(&r, c.metric, c.from, c.to)
+        let mut v: Vec<f64> = window(&r, c.metric, c.from, c.to)
             .iter()
             .map(|x| x * c.scale)
             .collect();
-        let (p10, p50, p90) = (quantile(&v, 0.1), quantile(&v, 0.5), quantile(&v, 0.9));
+        // P10, P50 and P90 as summary.csv reports them.
+        let q = sendcast::stats::summarise(&mut v).q;
+        let (p10, p50, p90) = (q[1], q[3], q[5]);
         // The actual value, or some of the actual band, lies within the model's P10-P90.
         let inside = c.actual.1 >= p10 && c.actual.0 <= p90;
         println!(
