@@ -1,6 +1,7 @@
 //! Output files of `sendcast run`, written into a fresh folder that replaces DIR only when
 //! every file is complete.
 
+pub mod assumptions;
 pub mod csv_out;
 pub mod json_out;
 pub mod table;
