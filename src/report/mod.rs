@@ -3,6 +3,7 @@
 
 pub mod assumptions;
 pub mod csv_out;
+pub mod figure;
 pub mod json_out;
 pub mod table;
 
