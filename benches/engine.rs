@@ -7,7 +7,7 @@ use rand::Rng as _;
 use sendcast::engine::draw::stream;
 use sendcast::engine::{series, Scratch};
 use sendcast::model::Model;
-use sendcast::report::Report;
+use sendcast::report::{Formats, Report, RunInfo};
 use sendcast::run::{run, trajectory, RunOptions};
 use std::hint::black_box;
 use std::path::Path;
@@ -95,9 +95,20 @@ fn benches(c: &mut Criterion) {
     });
     let rep = Report::new(&results);
     let dir = tempfile::tempdir().unwrap();
-    g.bench_function("write_report_files_1000_runs", |b| {
-        b.iter(|| sendcast::report::write_all(&rep, "bench", &dir.path().join("out")).unwrap())
-    });
+    for (name, formats) in [
+        ("write_data_files_1000_runs", Formats::DATA),
+        ("write_all_outputs_1000_runs", Formats::ALL),
+    ] {
+        let info = RunInfo {
+            model: &model,
+            version: "bench",
+            sampling: "mc",
+            formats,
+        };
+        g.bench_function(name, |b| {
+            b.iter(|| sendcast::report::write_all(&rep, &info, &dir.path().join("out")).unwrap())
+        });
+    }
     g.finish();
 }
 

@@ -22,6 +22,23 @@ pub enum SamplingArg {
     Lhs,
 }
 
+/// An output `run` and `compare` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// summary.csv, monthly.csv, probabilities.csv, sensitivity.csv, milestones.csv
+    Csv,
+    /// summary.json
+    Json,
+    /// report.html: headline, charts, tables, assumptions and run details in one page
+    Html,
+    /// workbook.xlsx, laid out like the DSG management plan
+    Xlsx,
+    /// charts/*.svg and charts/*.png
+    Charts,
+    /// every output (the default)
+    All,
+}
+
 /// Options shared by `run` and `compare`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -44,6 +61,9 @@ pub struct RunArgs {
     /// No progress bar and no table.
     #[arg(long)]
     pub quiet: bool,
+    /// Outputs to write, comma-separated (e.g. `csv,html`).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "all")]
+    pub format: Vec<FormatArg>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 use clap::Parser;
-use sendcast::cli::{Cli, Command, RunArgs, Runs, SamplingArg};
+use sendcast::cli::{Cli, Command, FormatArg, RunArgs, Runs, SamplingArg};
 use sendcast::compare;
 use sendcast::error::InputError;
 use sendcast::model::sample::Sampling;
@@ -66,6 +66,36 @@ fn options(a: &RunArgs) -> anyhow::Result<RunOptions> {
         progress: !a.quiet,
         fixed: Vec::new(),
     })
+}
+
+/// The writers' view of a run: the model, the version, the sampling and the outputs asked for.
+fn run_info<'a>(model: &'a Model, a: &RunArgs) -> report::RunInfo<'a> {
+    let mut f = report::Formats {
+        csv: false,
+        json: false,
+        html: false,
+        xlsx: false,
+        charts: false,
+    };
+    for x in &a.format {
+        match x {
+            FormatArg::Csv => f.csv = true,
+            FormatArg::Json => f.json = true,
+            FormatArg::Html => f.html = true,
+            FormatArg::Xlsx => f.xlsx = true,
+            FormatArg::Charts => f.charts = true,
+            FormatArg::All => f = report::Formats::ALL,
+        }
+    }
+    report::RunInfo {
+        model,
+        version: sendcast::VERSION,
+        sampling: match a.sampling {
+            SamplingArg::Mc => "mc",
+            SamplingArg::Lhs => "lhs",
+        },
+        formats: f,
+    }
 }
 
 fn simulate(model: &Model, a: &RunArgs, opts: &RunOptions) -> Results {
@@ -159,7 +189,8 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             let out = out.unwrap_or_else(|| Path::new("out").join(&model.name));
             let results = simulate(&model, &opts, &run_opts);
             let rep = Report::new(&results);
-            report::write_all(&rep, sendcast::VERSION, &out)?;
+            let info = run_info(&model, &opts);
+            report::write_all(&rep, &info, &out)?;
             if !opts.quiet {
                 print!("{}", report::table::render(&rep));
                 println!("wrote {}", out.display());
@@ -184,14 +215,15 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             let (ra, rb) = (Report::new(&c.a), Report::new(&c.b));
             report::atomic_dir(&out, |dir| {
                 let same = ma.name == mb.name;
-                for (rep, name, tag) in [(&ra, &ma.name, "a"), (&rb, &mb.name, "b")] {
+                for (rep, model, tag) in [(&ra, &ma, "a"), (&rb, &mb, "b")] {
+                    let name = &model.name;
                     let sub = dir.join(if same {
                         format!("{name}-{tag}")
                     } else {
                         name.clone()
                     });
                     std::fs::create_dir_all(&sub)?;
-                    report::write_into(rep, sendcast::VERSION, &sub)?;
+                    report::write_into(rep, &run_info(model, &opts), &sub)?;
                 }
                 compare::write_csv(&c, &dir.join("compare.csv"))?;
                 compare::write_json(&c, sendcast::VERSION, &dir.join("compare.json"))?;

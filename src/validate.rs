@@ -58,6 +58,16 @@ pub fn describe(model: &Model) -> String {
         }
     }
     let _ = writeln!(out, "interventions: {}", model.interventions.len());
+    for line in interventions(model) {
+        let _ = writeln!(out, "  {line}");
+    }
+    out
+}
+
+/// Each intervention in a line: its name, then what it does and when.
+pub fn interventions(model: &Model) -> Vec<String> {
+    let c = &model.clock;
+    let mut out = Vec::new();
     for iv in &model.interventions {
         let when = |m: usize| c.month(m).to_string();
         let what = match &iv.kind {
@@ -97,7 +107,7 @@ pub fn describe(model: &Model) -> String {
                 format!("saving from {} until {}", when(*from), when(*until))
             }
         };
-        let _ = writeln!(out, "  {}: {}", iv.name, what);
+        out.push(format!("{}: {}", iv.name, what));
     }
     out
 }

@@ -137,7 +137,13 @@ fn the_first_year_a_probability_passes_a_level_is_reported() {
         .best_year("plans_within_20_weeks_pct_ge_60")
         .is_none());
     let dir = tempfile::tempdir().unwrap();
-    sendcast::report::write_into(&report, "test", dir.path()).unwrap();
+    let info = sendcast::report::RunInfo {
+        model: &model,
+        version: "test",
+        sampling: "mc",
+        formats: sendcast::report::Formats::DATA,
+    };
+    sendcast::report::write_into(&report, &info, dir.path()).unwrap();
     let text = std::fs::read_to_string(dir.path().join("milestones.csv")).unwrap();
     assert!(text.contains("milestones-fixture,dsg_in_year_balance_ge_0,0.5,2025-26,"));
     assert!(text.contains("milestones-fixture,plans_within_20_weeks_pct_ge_60,0.8,,\n"));

@@ -4,9 +4,14 @@
 pub mod assumptions;
 pub mod csv_out;
 pub mod figure;
+pub mod headline;
+pub mod html;
 pub mod json_out;
 pub mod table;
 
+pub use figure::Figure;
+
+use crate::model::Model;
 use crate::run::Results;
 use crate::stats::{self, Summary};
 use anyhow::{Context, Result};
@@ -170,20 +175,73 @@ fn sensitivity_rows(r: &Results) -> Vec<SensitivityRow> {
     rows
 }
 
-/// Write summary.csv, monthly.csv, summary.json, probabilities.csv and sensitivity.csv into
-/// `dir`, replacing it whole only when all are written.
-pub fn write_all(report: &Report<'_>, version: &str, dir: &Path) -> Result<()> {
-    atomic_dir(dir, |tmp| write_into(report, version, tmp))
+/// The output files `sendcast run` can write (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// summary.csv, monthly.csv, probabilities.csv, sensitivity.csv, milestones.csv
+    pub csv: bool,
+    /// summary.json
+    pub json: bool,
+    /// report.html
+    pub html: bool,
+    /// workbook.xlsx
+    pub xlsx: bool,
+    /// charts/*.svg and charts/*.png
+    pub charts: bool,
+}
+
+impl Formats {
+    pub const ALL: Formats = Formats {
+        csv: true,
+        json: true,
+        html: true,
+        xlsx: true,
+        charts: true,
+    };
+    /// The data files only (what scripts and tests read).
+    pub const DATA: Formats = Formats {
+        csv: true,
+        json: true,
+        html: false,
+        xlsx: false,
+        charts: false,
+    };
+}
+
+/// What the writers need besides the numbers: the model run and how it was run.
+pub struct RunInfo<'a> {
+    pub model: &'a Model,
+    pub version: &'a str,
+    /// `mc` or `lhs`, as the command line takes it.
+    pub sampling: &'a str,
+    pub formats: Formats,
+}
+
+/// Write the files `info.formats` asks for into `dir`, replacing it whole only when all are
+/// written.
+pub fn write_all(report: &Report<'_>, info: &RunInfo<'_>, dir: &Path) -> Result<()> {
+    atomic_dir(dir, |tmp| write_into(report, info, tmp))
 }
 
 /// The run's files, into an existing folder.
-pub fn write_into(report: &Report<'_>, version: &str, dir: &Path) -> Result<()> {
-    csv_out::write_summary(report, &dir.join("summary.csv"))?;
-    csv_out::write_monthly(report, &dir.join("monthly.csv"))?;
-    csv_out::write_probabilities(report, &dir.join("probabilities.csv"))?;
-    csv_out::write_sensitivity(report, &dir.join("sensitivity.csv"))?;
-    csv_out::write_milestones(report, &dir.join("milestones.csv"))?;
-    json_out::write(report, version, &dir.join("summary.json"))?;
+pub fn write_into(report: &Report<'_>, info: &RunInfo<'_>, dir: &Path) -> Result<()> {
+    let f = info.formats;
+    if f.csv {
+        csv_out::write_summary(report, &dir.join("summary.csv"))?;
+        csv_out::write_monthly(report, &dir.join("monthly.csv"))?;
+        csv_out::write_probabilities(report, &dir.join("probabilities.csv"))?;
+        csv_out::write_sensitivity(report, &dir.join("sensitivity.csv"))?;
+        csv_out::write_milestones(report, &dir.join("milestones.csv"))?;
+    }
+    if f.json {
+        json_out::write(report, info.version, &dir.join("summary.json"))?;
+    }
+    if f.html || f.charts {
+        let figures: Vec<Figure> = Vec::new();
+        if f.html {
+            html::write(report, info, &figures, &dir.join("report.html"))?;
+        }
+    }
     Ok(())
 }
 

@@ -1,0 +1,123 @@
+//! Snapshots of what `sendcast run` writes for a small fixture (CSV, JSON and the HTML page's
+//! text), and `--format` writing only what it is asked for.
+
+use assert_cmd::Command;
+use sendcast::report::{self, Formats, Report, RunInfo};
+use sendcast::run::{run, RunOptions};
+use std::path::Path;
+
+const FIXTURE: &str = "tests/fixtures/queue.toml";
+
+fn info(model: &sendcast::model::Model, formats: Formats) -> RunInfo<'_> {
+    RunInfo {
+        model,
+        version: "snapshot",
+        sampling: "mc",
+        formats,
+    }
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn data_files_and_html_text_match_their_snapshots() {
+    let model = sendcast::load_model(Path::new(FIXTURE)).unwrap();
+    let results = run(&model, &RunOptions::new(100, 7));
+    let rep = Report::new(&results);
+    let dir = tempfile::tempdir().unwrap();
+    report::write_into(&rep, &info(&model, Formats::DATA), dir.path()).unwrap();
+    for f in [
+        "summary.csv",
+        "probabilities.csv",
+        "milestones.csv",
+        "sensitivity.csv",
+        "summary.json",
+    ] {
+        insta::assert_snapshot!(f, read(&dir.path().join(f)));
+    }
+    // The page without its charts (they have their own tests): headline, tables, assumptions.
+    let html = report::html::render(&rep, &info(&model, Formats::ALL), &[]).unwrap();
+    insta::assert_snapshot!("report.html", html);
+}
+
+#[test]
+fn headline_sentences_follow_the_numbers() {
+    // The fixture's backlog of 200 clears in about 40 weeks and money is flat.
+    let model = sendcast::load_model(Path::new(FIXTURE)).unwrap();
+    let results = run(&model, &RunOptions::new(200, 3));
+    let rep = Report::new(&results);
+    let s = report::headline::sentences(&rep, &model);
+    let text = s.join("\n");
+    assert!(
+        text.contains("By 31 March 2026, the cumulative DSG high-needs balance is most likely"),
+        "{text}"
+    );
+    assert!(text.contains("200 simulated futures"), "{text}");
+    assert!(
+        text.contains("first becomes more likely than not in 2024-25, with a chance of 100%."),
+        "{text}"
+    );
+    assert!(
+        text.contains("On 31 March 2026 a median of 0 open assessments are past 20 weeks"),
+        "{text}"
+    );
+}
+
+#[test]
+fn format_writes_only_what_it_is_asked_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("html-only");
+    Command::cargo_bin("sendcast")
+        .unwrap()
+        .args([
+            "run",
+            FIXTURE,
+            "--runs",
+            "50",
+            "--quiet",
+            "--format",
+            "html,json",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["report.html", "summary.json"]);
+    let page = read(&out.join("report.html"));
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("What the numbers say"));
+    for fetch in [
+        "src=\"http",
+        "href=\"http",
+        "url(http",
+        "@import",
+        "<script src",
+        "<link ",
+    ] {
+        assert!(
+            !page.contains(fetch),
+            "the page must not load anything: {fetch}"
+        );
+    }
+
+    let bad = Command::cargo_bin("sendcast")
+        .unwrap()
+        .args(["run", FIXTURE, "--runs", "5", "--format", "pdf", "--out"])
+        .arg(tmp.path().join("bad"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("pdf") && err.contains("csv, json, html, xlsx, charts, all"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("bad").exists());
+}
