@@ -215,18 +215,36 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             let (ra, rb) = (Report::new(&c.a), Report::new(&c.b));
             report::atomic_dir(&out, |dir| {
                 let same = ma.name == mb.name;
-                for (rep, model, tag) in [(&ra, &ma, "a"), (&rb, &mb, "b")] {
-                    let name = &model.name;
-                    let sub = dir.join(if same {
+                let (ia, ib) = (run_info(&ma, &opts), run_info(&mb, &opts));
+                let mut subs = Vec::new();
+                for (rep, info, tag) in [(&ra, &ia, "a"), (&rb, &ib, "b")] {
+                    let name = &info.model.name;
+                    let sub = if same {
                         format!("{name}-{tag}")
                     } else {
                         name.clone()
-                    });
-                    std::fs::create_dir_all(&sub)?;
-                    report::write_into(rep, &run_info(model, &opts), &sub)?;
+                    };
+                    std::fs::create_dir_all(dir.join(&sub))?;
+                    report::write_into(rep, info, &dir.join(&sub))?;
+                    subs.push(sub);
                 }
-                compare::write_csv(&c, &dir.join("compare.csv"))?;
-                compare::write_json(&c, sendcast::VERSION, &dir.join("compare.json"))?;
+                if ia.formats.csv {
+                    compare::write_csv(&c, &dir.join("compare.csv"))?;
+                }
+                if ia.formats.json {
+                    compare::write_json(&c, sendcast::VERSION, &dir.join("compare.json"))?;
+                }
+                if ia.formats.html {
+                    let figures = Vec::new();
+                    report::compare_html::write(
+                        &c,
+                        &ia,
+                        &ib,
+                        [&subs[0], &subs[1]],
+                        &figures,
+                        &dir.join("report.html"),
+                    )?;
+                }
                 Ok(())
             })?;
             if !opts.quiet {

@@ -121,3 +121,40 @@ fn format_writes_only_what_it_is_asked_for() {
     );
     assert!(!tmp.path().join("bad").exists());
 }
+
+#[test]
+fn compare_writes_a_page_of_paired_differences_linking_both_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    Command::cargo_bin("sendcast")
+        .unwrap()
+        .args([
+            "compare",
+            "scenarios/bcp/invest-784k.toml",
+            "scenarios/bcp/asc-free-school.toml",
+            "--runs",
+            "100",
+            "--quiet",
+            "--format",
+            "html",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let page = read(&out.join("report.html"));
+    // The school takes children out of independent places in every paired future or nearly.
+    let line = page
+        .lines()
+        .find(|l| l.contains("plans in independent special schools on 31 March by a median −"))
+        .unwrap_or_else(|| panic!("no independent-placement sentence in\n{page}"));
+    assert!(line.contains("bcp-asc-free-school is better in"), "{line}");
+    for sub in ["bcp-invest-784k", "bcp-asc-free-school"] {
+        assert!(page.contains(&format!("<a href=\"{sub}/report.html\">")));
+        assert!(out.join(sub).join("report.html").is_file());
+    }
+    assert!(
+        !out.join("compare.csv").exists(),
+        "--format html writes no CSV"
+    );
+}

@@ -235,7 +235,7 @@ pub fn march(fy: &str) -> String {
 /// Pounds as `£239m`, `£27.8m`, `£784k` or `£950`.
 pub fn money(x: f64) -> String {
     let a = x.abs();
-    let sign = if x < 0.0 { "−" } else { "" };
+    let sign = if x <= -0.5 { "−" } else { "" };
     if a >= 1e9 {
         format!("{sign}£{:.2}bn", a / 1e9)
     } else if a >= 1e8 {

@@ -119,14 +119,7 @@ pub fn render(report: &Report<'_>, info: &RunInfo<'_>, figures: &[Figure]) -> Re
     let m = info.model;
     let r = report.results;
     let mut h = String::new();
-    let title = format!("{} — {}", m.authority, m.name);
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
-        esc(&title)
-    );
+    page_start(&mut h, &format!("{} — {}", m.authority, m.name));
     let _ = writeln!(h, "<h1>{}</h1>", esc(&m.authority));
     let _ = writeln!(
         h,
@@ -151,14 +144,7 @@ pub fn render(report: &Report<'_>, info: &RunInfo<'_>, figures: &[Figure]) -> Re
     if !figures.is_empty() {
         h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
         for f in figures {
-            let _ = writeln!(
-                h,
-                "<figure id=\"fig-{}\">\n<h3>{}</h3>\n{}\n<figcaption>{}</figcaption>\n</figure>",
-                esc(&f.name),
-                esc(&f.title),
-                strip_xml_prolog(&f.svg),
-                esc(&f.caption)
-            );
+            figure(&mut h, f);
         }
         h.push_str("</section>\n");
     }
@@ -167,9 +153,38 @@ pub fn render(report: &Report<'_>, info: &RunInfo<'_>, figures: &[Figure]) -> Re
     probabilities(report, &mut h);
     sensitivity(report, &mut h);
     assumptions_section(info, &mut h);
-    run_details(report, info, &mut h)?;
-    h.push_str("</main>\n</body>\n</html>\n");
+    h.push_str("<section id=\"run\">\n<h2>Run details</h2>\n");
+    run_table(&mut h, info, r.runs, r.seed)?;
+    h.push_str("</section>\n");
+    page_end(&mut h);
     Ok(h)
+}
+
+/// The document's head and the opening of its body.
+pub fn page_start(h: &mut String, title: &str) {
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+        esc(title)
+    );
+}
+
+pub fn page_end(h: &mut String) {
+    h.push_str("</main>\n</body>\n</html>\n");
+}
+
+/// A chart with its heading and caption, its SVG inline.
+pub fn figure(h: &mut String, f: &Figure) {
+    let _ = writeln!(
+        h,
+        "<figure id=\"fig-{}\">\n<h3>{}</h3>\n{}\n<figcaption>{}</figcaption>\n</figure>",
+        esc(&f.name),
+        esc(&f.title),
+        strip_xml_prolog(&f.svg),
+        esc(&f.caption)
+    );
 }
 
 fn tables(report: &Report<'_>, h: &mut String) {
@@ -354,10 +369,11 @@ fn assumptions_section(info: &RunInfo<'_>, h: &mut String) {
     h.push_str("</details>\n</section>\n");
 }
 
-fn run_details(report: &Report<'_>, info: &RunInfo<'_>, h: &mut String) -> Result<()> {
+/// How a run was made: scenario, runs, seed, sampling, version, the command that repeats it,
+/// and a SHA-256 of every file read.
+pub fn run_table(h: &mut String, info: &RunInfo<'_>, runs: usize, seed: u64) -> Result<()> {
     let m = info.model;
-    let r = report.results;
-    h.push_str("<section id=\"run\">\n<h2>Run details</h2>\n<table class=\"run\">\n<tbody>\n");
+    h.push_str("<table class=\"run\">\n<tbody>\n");
     let mut kv = |k: &str, v: String| {
         let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", esc(k), v);
     };
@@ -366,20 +382,18 @@ fn run_details(report: &Report<'_>, info: &RunInfo<'_>, h: &mut String) -> Resul
         "Authority",
         esc(&format!("{} ({})", m.authority, m.la_code)),
     );
-    kv("Runs", headline::count(r.runs as f64));
-    kv("Seed", r.seed.to_string());
+    kv("Runs", headline::count(runs as f64));
+    kv("Seed", seed.to_string());
     kv("Sampling", esc(info.sampling));
     kv("sendcast version", esc(info.version));
     kv(
         "Reproduce with",
         format!(
-            "<code>sendcast run {} --runs {} --seed {} --sampling {}</code>",
+            "<code>sendcast run {} --runs {runs} --seed {seed} --sampling {}</code>",
             esc(&m
                 .files
                 .first()
                 .map_or(String::new(), |f| f.display().to_string())),
-            r.runs,
-            r.seed,
             esc(info.sampling)
         ),
     );
@@ -393,7 +407,7 @@ fn run_details(report: &Report<'_>, info: &RunInfo<'_>, h: &mut String) -> Resul
             Sha256::digest(&bytes)
         );
     }
-    h.push_str("</ul>\n<p class=\"note\">The same files, seed, runs and sampling give the same numbers on any machine and thread count.</p>\n</section>\n");
+    h.push_str("</ul>\n<p class=\"note\">The same files, seed, runs and sampling give the same numbers on any machine and thread count.</p>\n");
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! every file is complete.
 
 pub mod assumptions;
+pub mod compare_html;
 pub mod csv_out;
 pub mod figure;
 pub mod headline;
