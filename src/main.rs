@@ -12,6 +12,21 @@ use sendcast::run::{run, run_until, Results, RunOptions};
 use std::path::Path;
 use std::process::ExitCode;
 
+/// Print to stdout; a reader that closes the pipe early (`| head`) ends the output quietly
+/// instead of a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match execute(cli) {
@@ -104,12 +119,12 @@ fn simulate(model: &Model, a: &RunArgs, opts: &RunOptions) -> Results {
             let (r, reached) = run_until(model, opts, p, opts.runs);
             if !a.quiet {
                 if reached {
-                    println!(
+                    outln!(
                         "{}: precision {p} reached after {} runs",
                         model.name, r.runs
                     );
                 } else {
-                    println!(
+                    outln!(
                         "{}: precision {p} NOT reached; stopped at --max-runs {}",
                         model.name, r.runs
                     );
@@ -131,7 +146,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             out,
         } => {
             let msg = sendcast::commands::calibrate(&sen2, &la, until, horizon as usize, &out)?;
-            println!("{msg}");
+            outln!("{msg}");
         }
         Command::Backtest {
             sen2,
@@ -150,7 +165,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                 seed,
             };
             let msg = sendcast::commands::backtest(&sen2, la.as_deref(), &opts, &out)?;
-            println!("{msg}");
+            outln!("{msg}");
         }
         Command::GoalSeek {
             scenario,
@@ -172,12 +187,12 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                 seed,
                 tolerance,
             )?;
-            print!("{msg}");
+            out!("{msg}");
         }
         Command::Validate { scenario } => {
             let model = sendcast::load_model(&scenario)?;
-            print!("{}", sendcast::validate::describe(&model));
-            println!("ok: {}", scenario.display());
+            out!("{}", sendcast::validate::describe(&model));
+            outln!("ok: {}", scenario.display());
         }
         Command::Run {
             scenario,
@@ -192,8 +207,12 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             let info = run_info(&model, &opts);
             report::write_all(&rep, &info, &out)?;
             if !opts.quiet {
-                print!("{}", report::table::render(&rep));
-                println!("wrote {}", out.display());
+                out!("{}", report::table::render(&rep));
+                outln!("In short:");
+                for line in report::headline::sentences(&rep, &model) {
+                    outln!("- {line}");
+                }
+                outln!("wrote {}", out.display());
             }
         }
         Command::Compare {
@@ -248,8 +267,8 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             })?;
             if !opts.quiet {
-                print!("{}", compare::render(&c));
-                println!("wrote {}", out.display());
+                out!("{}", compare::render(&c));
+                outln!("wrote {}", out.display());
             }
         }
     }
