@@ -2,6 +2,7 @@
 //! every file is complete.
 
 pub mod assumptions;
+pub mod charts;
 pub mod csv_out;
 pub mod figure;
 pub mod json_out;
