@@ -124,6 +124,7 @@ impl Unit {
     /// A tick label.
     pub fn tick(self, v: f64) -> String {
         match self {
+            Unit::Money if v.abs() >= 1000.0 => signed(grouped(v)),
             Unit::Money => signed(trim(v, 1)),
             Unit::Percent => format!("{}%", trim(v, 0)),
             Unit::Count => signed(grouped(v)),
@@ -134,7 +135,9 @@ impl Unit {
     pub fn words(self, v: f64) -> String {
         match self {
             Unit::Money => {
-                let s = format!("£{}m", trim(v.abs(), 1));
+                // Tenths of a million only where they matter.
+                let d = if v.abs() >= 100.0 { 0 } else { 1 };
+                let s = format!("£{}m", trim(v.abs(), d));
                 if v < -0.05 {
                     format!("\u{2212}{s}")
                 } else {
@@ -217,7 +220,9 @@ mod tests {
         assert_eq!(date_label(month_end(YearMonth::new(2028, 3))), "Mar 2028");
         assert_eq!(Unit::Money.tick(-150.0), "\u{2212}150");
         assert_eq!(Unit::Money.tick(-0.0), "0");
-        assert_eq!(Unit::Money.words(-113.26), "\u{2212}£113.3m");
+        assert_eq!(Unit::Money.tick(-1200.0), "\u{2212}1,200");
+        assert_eq!(Unit::Money.words(-113.26), "\u{2212}£113m");
+        assert_eq!(Unit::Money.words(-63.46), "\u{2212}£63.5m");
         assert_eq!(Unit::Count.tick(4432.0), "4,432");
         assert_eq!(Unit::Percent.tick(60.0), "60%");
     }

@@ -116,15 +116,15 @@ where
     let legend_h = rows.len() as u32 * LEGEND_ROW + 14;
     let (head, rest) = root.split_vertically(HEADER);
     let (body, foot) = rest.split_vertically(HEIGHT - HEADER - legend_h);
-    head.draw_text(&frame.title, &text(22, INK), (20, 12))?;
-    head.draw_text(&frame.subtitle, &text(14, GREY), (20, 40))?;
+    head.draw_text(&frame.title, &text(24, INK), (20, 10))?;
+    head.draw_text(&frame.subtitle, &text(15, GREY), (20, 40))?;
     plot.draw(&body)?;
     for (r, row) in rows.iter().enumerate() {
         let y = r as i32 * LEGEND_ROW as i32 + 18;
         for &(x, i) in row {
             let (key, label) = &frame.legend[i];
             draw_key(&foot, *key, x, y)?;
-            foot.draw_text(label, &text(14, INK), (x + 26, y - 8))?;
+            foot.draw_text(label, &text(15, INK), (x + 26, y - 8))?;
         }
     }
     Ok(())
@@ -135,7 +135,7 @@ fn legend_rows(legend: &[(Key, String)]) -> Vec<Vec<(i32, usize)>> {
     let mut rows: Vec<Vec<(i32, usize)>> = Vec::new();
     let mut x = 90;
     for (i, (_, label)) in legend.iter().enumerate() {
-        let w = 26 + text_width(label, 14) as i32 + 24;
+        let w = 26 + text_width(label, 15) as i32 + 24;
         if rows.is_empty() || (x + w > WIDTH as i32 - 20 && x > 90) {
             rows.push(Vec::new());
             x = 90;

@@ -2,7 +2,7 @@
 //! of the paired difference B − A in the cumulative deficit.
 
 use super::axis::Unit;
-use super::canvas::{Frame, Key, BLUE, GREEN, ORANGE, YELLOW};
+use super::canvas::{Frame, Key, BLUE, GREEN, ORANGE, PURPLE};
 use super::fan::{self, Fan, OVERLAY_BANDS};
 use super::histogram::Histogram;
 use super::{Chart, Plot, Report};
@@ -35,7 +35,7 @@ pub fn compare_charts(
             (Key::Band(ORANGE, 0.25), format!("{nb}: 80% of runs")),
             (Key::Line(ORANGE), "median".to_string()),
         ];
-        legend.extend(fan::history_keys(&history, YELLOW));
+        legend.extend(fan::history_keys(&history, PURPLE));
         v.push(Chart {
             name: format!("compare_fan_{metric}"),
             caption: format!(
@@ -55,7 +55,7 @@ pub fn compare_charts(
                 unit: Unit::of(metric),
                 y_desc: y_desc.to_string(),
                 lines: fan::lines(model, metric),
-                after_color: YELLOW,
+                after_color: PURPLE,
                 layers: vec![la, lb],
                 history,
             }),

@@ -294,8 +294,8 @@ impl Fan {
             .max_light_lines(0)
             .bold_line_style(canvas::GRID)
             .y_desc(self.y_desc.as_str())
-            .label_style(canvas::text(14, INK))
-            .axis_desc_style(canvas::text(14, INK))
+            .label_style(canvas::text(16, INK))
+            .axis_desc_style(canvas::text(15, INK))
             .draw()?;
         if y0 < 0.0 && y1 > 0.0 {
             chart.draw_series(std::iter::once(PathElement::new(

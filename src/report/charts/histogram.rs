@@ -95,8 +95,8 @@ impl Histogram {
             .bold_line_style(canvas::GRID)
             .x_desc(self.x_desc.as_str())
             .y_desc("runs")
-            .label_style(canvas::text(14, INK))
-            .axis_desc_style(canvas::text(14, INK))
+            .label_style(canvas::text(16, INK))
+            .axis_desc_style(canvas::text(15, INK))
             .draw()?;
         chart.draw_series(
             counts

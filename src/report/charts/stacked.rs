@@ -123,8 +123,8 @@ impl Stacked {
             .max_light_lines(0)
             .bold_line_style(canvas::GRID)
             .y_desc("plans in place at month end")
-            .label_style(canvas::text(14, INK))
-            .axis_desc_style(canvas::text(14, INK))
+            .label_style(canvas::text(16, INK))
+            .axis_desc_style(canvas::text(15, INK))
             .draw()?;
         for (j, (color, _)) in self.layers.iter().enumerate() {
             let mut pts: Vec<(f64, f64)> = (0..n).map(|i| (self.xs[i], tops[j + 1][i])).collect();

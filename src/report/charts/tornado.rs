@@ -104,7 +104,7 @@ impl Tornado {
         let name_w = self
             .rows
             .iter()
-            .map(|r| canvas::text_width(&r.0, 14))
+            .map(|r| canvas::text_width(&r.0, 16))
             .max()
             .unwrap_or(0);
         let unit = self.unit;
@@ -134,8 +134,8 @@ impl Tornado {
             .disable_y_mesh()
             .bold_line_style(canvas::GRID)
             .x_desc(self.x_desc.as_str())
-            .label_style(canvas::text(14, INK))
-            .axis_desc_style(canvas::text(14, INK))
+            .label_style(canvas::text(16, INK))
+            .axis_desc_style(canvas::text(15, INK))
             .draw()?;
         for (i, (_, lo, hi)) in self.rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
