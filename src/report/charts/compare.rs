@@ -8,7 +8,6 @@ use super::histogram::Histogram;
 use super::{Chart, Plot, Report};
 use crate::compare::Comparison;
 use crate::model::Model;
-use crate::stats::metrics::Better;
 use anyhow::Result;
 
 /// Every chart of a comparison; `a` and `b` are the reports of `cmp.a` and `cmp.b`, `model` the
@@ -105,7 +104,6 @@ fn difference_charts(cmp: &Comparison, a: &Report<'_>) -> Result<Vec<Chart>> {
             .iter()
             .find(|r| r.metric == metric && &r.period == fy)
             .and_then(|r| r.p_b_better);
-        debug_assert!(ra.metrics[k].better == Better::Higher);
         let p = better.map_or(String::new(), |p| {
             format!(" · P({nb} better) {:.0}%", 100.0 * p)
         });

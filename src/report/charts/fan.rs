@@ -64,7 +64,7 @@ pub struct Fan {
     pub after_color: RGBColor,
 }
 
-/// Heading, y-axis description and unit of a fan.
+/// Heading and y-axis description of a fan.
 pub fn describe(metric: &str) -> (&'static str, &'static str) {
     match metric {
         "ehcps" => ("EHC plans in place", "plans in place at month end"),
@@ -84,16 +84,17 @@ pub fn describe(metric: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// A metric's monthly percentiles from `summaries` (a run's, in column order), in axis units.
+/// A metric's monthly percentiles from `summaries` (those of `results`, in column order), in
+/// axis units.
 pub fn layer(
-    report_results: &crate::run::Results,
+    results: &crate::run::Results,
     summaries: &[Summary],
     model: &Model,
     metric: &str,
     color: RGBColor,
     bands: &'static [(usize, usize, f64)],
 ) -> Option<Layer> {
-    let r = report_results;
+    let r = results;
     let k = r.metric_index(metric)?;
     let unit = Unit::of(metric);
     let stock = matches!(r.metrics[k].kind, Kind::Stock(_));
