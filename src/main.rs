@@ -121,12 +121,14 @@ fn simulate(model: &Model, a: &RunArgs, opts: &RunOptions) -> Results {
                 if reached {
                     outln!(
                         "{}: precision {p} reached after {} runs",
-                        model.name, r.runs
+                        model.name,
+                        r.runs
                     );
                 } else {
                     outln!(
                         "{}: precision {p} NOT reached; stopped at --max-runs {}",
-                        model.name, r.runs
+                        model.name,
+                        r.runs
                     );
                 }
             }
@@ -253,16 +255,24 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                 if ia.formats.json {
                     compare::write_json(&c, sendcast::VERSION, &dir.join("compare.json"))?;
                 }
-                if ia.formats.html {
-                    let figures = Vec::new();
-                    report::compare_html::write(
-                        &c,
-                        &ia,
-                        &ib,
-                        [&subs[0], &subs[1]],
-                        &figures,
-                        &dir.join("report.html"),
-                    )?;
+                let f = ia.formats;
+                if f.html || f.charts {
+                    let charts = report::charts::compare::compare_charts(&c, &ra, &rb, &ma)?;
+                    let figures = if f.charts {
+                        report::charts::write_files(&charts, dir)?
+                    } else {
+                        report::charts::render_svg(&charts)?
+                    };
+                    if f.html {
+                        report::compare_html::write(
+                            &c,
+                            &ia,
+                            &ib,
+                            [&subs[0], &subs[1]],
+                            &figures,
+                            &dir.join("report.html"),
+                        )?;
+                    }
                 }
                 Ok(())
             })?;

@@ -7,7 +7,7 @@ use crate::error::{InputError, InputResult, Loc};
 use crate::scenario::reader::Section;
 use crate::scenario::Loaded;
 
-const TOP: [&str; 14] = [
+const TOP: [&str; 15] = [
     "name",
     "description",
     "authority",
@@ -22,6 +22,7 @@ const TOP: [&str; 14] = [
     "finance",
     "interventions",
     "correlation",
+    "history",
 ];
 
 pub const MAX_HORIZON_YEARS: i64 = 30;
@@ -90,6 +91,7 @@ pub fn compile(loaded: &Loaded) -> InputResult<Model> {
         }
     }
     let correlation = super::correlation::compile(&top, &p)?;
+    let history = super::history::compile(&top, start, start.plus_months(years * 12))?;
     Ok(Model {
         name,
         description,
@@ -106,6 +108,7 @@ pub fn compile(loaded: &Loaded) -> InputResult<Model> {
         finance,
         interventions,
         correlation,
+        history,
         files: loaded.files.clone(),
     })
 }

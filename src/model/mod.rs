@@ -4,6 +4,7 @@
 pub mod compile;
 pub mod correlation;
 pub mod dist;
+pub mod history;
 pub mod sample;
 
 use crate::calendar::Clock;
@@ -286,6 +287,8 @@ pub struct Model {
     pub finance: Finance,
     pub interventions: Vec<NamedIntervention>,
     pub correlation: Option<correlation::Correlation>,
+    /// Recorded values of reported metrics, for the charts (`[history]`).
+    pub history: Vec<history::Point>,
     /// Files read, the scenario first, then what it extends.
     pub files: Vec<std::path::PathBuf>,
 }

@@ -179,7 +179,7 @@ pub fn page_end(h: &mut String) {
 pub fn figure(h: &mut String, f: &Figure) {
     let _ = writeln!(
         h,
-        "<figure id=\"fig-{}\">\n<h3>{}</h3>\n{}\n<figcaption>{}</figcaption>\n</figure>",
+        "<figure id=\"fig-{}\" aria-label=\"{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
         esc(&f.name),
         esc(&f.title),
         strip_xml_prolog(&f.svg),

@@ -2,6 +2,7 @@
 //! every file is complete.
 
 pub mod assumptions;
+pub mod charts;
 pub mod compare_html;
 pub mod csv_out;
 pub mod figure;
@@ -238,7 +239,12 @@ pub fn write_into(report: &Report<'_>, info: &RunInfo<'_>, dir: &Path) -> Result
         json_out::write(report, info.version, &dir.join("summary.json"))?;
     }
     if f.html || f.charts {
-        let figures: Vec<Figure> = Vec::new();
+        let charts = charts::charts(report, info.model)?;
+        let figures = if f.charts {
+            charts::write_files(&charts, dir)?
+        } else {
+            charts::render_svg(&charts)?
+        };
         if f.html {
             html::write(report, info, &figures, &dir.join("report.html"))?;
         }
