@@ -6,6 +6,7 @@ pub mod csv_out;
 pub mod figure;
 pub mod json_out;
 pub mod table;
+pub mod xlsx;
 
 use crate::run::Results;
 use crate::stats::{self, Summary};
