@@ -222,7 +222,11 @@ fn workbook_matches_the_csv_files_and_adds_up() {
             .unwrap()
     };
     for metric in income.iter().chain(&spending).chain(&totals) {
-        eprintln!("2025-26 P50 {metric:<36} £{:>8.2}m", col(metric));
+        eprintln!(
+            "2025-26 {metric:<36} P50 £{:>8.2}m  mean £{:>8.2}m",
+            col(metric),
+            mean(&summary, metric, "2025-26") / 1e6
+        );
     }
 }
 

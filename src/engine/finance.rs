@@ -101,10 +101,14 @@ impl Finance {
     ) -> Month {
         let f = &model.finance;
         let mut income = (self.income[fy] + d.year(f.other_income, fy)) / 12.0;
+        // Each line is built from its own parts rather than as what is left of the total, so a
+        // line with nothing in it is 0, not a rounding residue that shows as (£0) in red.
         let mut income_lines = [0.0; 3];
         income_lines[ALLOCATION] = self.income[fy] / 12.0;
+        income_lines[OTHER_INC] = d.year(f.other_income, fy) / 12.0;
         let mut expenditure = self.other_exp[fy] / 12.0;
         let mut lines = [0.0; 6];
+        lines[OTHER_EXP] = expenditure;
         for s in 0..N_SETTINGS {
             let cost = cl.by_setting[s] * self.cost[fy][s] / 12.0;
             expenditure += cost;
@@ -127,25 +131,30 @@ impl Finance {
                 } if m >= from && m < until => {
                     let amount = d.year(amount_per_year, fy) / 12.0;
                     income += amount;
-                    if line == FundingLine::Transfer {
-                        income_lines[TRANSFERS] += amount;
-                    }
+                    let i = match line {
+                        FundingLine::Transfer => TRANSFERS,
+                        FundingLine::Other => OTHER_INC,
+                    };
+                    income_lines[i] += amount;
                 }
                 Intervention::Saving {
                     from,
                     until,
                     amount_per_year,
                 } if m >= from && m < until => {
-                    expenditure -= d.year(amount_per_year, fy) / 12.0;
+                    let amount = d.year(amount_per_year, fy) / 12.0;
+                    expenditure -= amount;
+                    lines[OTHER_EXP] -= amount;
                 }
                 _ => {}
             }
         }
+        if expenditure < 0.0 {
+            // Savings beyond all spending: the total is floored at zero, and the other line,
+            // which holds the savings, takes up the difference.
+            lines[OTHER_EXP] = -lines[..OTHER_EXP].iter().sum::<f64>();
+        }
         let expenditure = expenditure.max(0.0);
-        // Other income, and other spending net of savings (and of the floor at zero), are what
-        // is left, so the lines add up to the totals.
-        income_lines[OTHER_INC] = income - income_lines[ALLOCATION] - income_lines[TRANSFERS];
-        lines[OTHER_EXP] = expenditure - lines[..OTHER_EXP].iter().sum::<f64>();
         self.cumulative += income - expenditure;
         let mut service_cost: f64 = staff.roles.iter().map(|r| r.monthly_cost).sum();
         if let Some(t) = &f.transport {

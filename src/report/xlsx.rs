@@ -172,7 +172,7 @@ impl<'a> Sheet<'a> {
     fn title(&mut self, title: &str, notes: &[&str]) -> Result<()> {
         let f = self.f;
         self.text(&[title], Some(&f.title))?;
-        for n in notes {
+        for n in notes.iter().filter(|n| !n.is_empty()) {
             self.text(&[n], Some(&f.note))?;
         }
         self.row += 1;
@@ -579,8 +579,7 @@ fn run_sheet(report: &Report<'_>, model: &Model, version: &str, f: &Formats) -> 
         ("Seed", &seed),
         ("sendcast version", version),
     ] {
-        sh.text(&[k], Some(&f.bold))?;
-        sh.row -= 1;
+        sh.ws.write_string_with_format(sh.row, 0, k, &f.bold)?;
         sh.ws.write_string(sh.row, 1, v)?;
         sh.row += 1;
     }
