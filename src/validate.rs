@@ -1,6 +1,6 @@
 //! `sendcast validate`: the resolved inputs of a scenario, one per line, with their origin.
 
-use crate::model::{Intervention, Model, ROLES, SETTINGS};
+use crate::model::{FundingLine, Intervention, Model, NamedIntervention, ROLES, SETTINGS};
 use std::fmt::Write;
 
 pub fn describe(model: &Model) -> String {
@@ -66,48 +66,57 @@ pub fn describe(model: &Model) -> String {
 
 /// Each intervention in a line: its name, then what it does and when.
 pub fn interventions(model: &Model) -> Vec<String> {
-    let c = &model.clock;
     let mut out = Vec::new();
     for iv in &model.interventions {
-        let when = |m: usize| c.month(m).to_string();
-        let what = match &iv.kind {
-            Intervention::TemporaryStaff {
-                role, from, until, ..
-            } => {
-                format!(
-                    "temporary {} from {} until {}",
-                    ROLES[*role],
-                    when(*from),
-                    when(*until)
-                )
-            }
-            Intervention::Posts { role, from, .. } => {
-                format!("{} posts from {}", ROLES[*role], when(*from))
-            }
-            Intervention::DemandEffect { from, .. } => {
-                format!("demand effect from {}", when(*from))
-            }
-            Intervention::NewSchool { setting, opens, .. } => {
-                format!("new {} places opening {}", SETTINGS[*setting], when(*opens))
-            }
-            Intervention::PlacementShift {
-                from, setting, to, ..
-            } => {
-                format!(
-                    "new {} placements to {} from {}",
-                    SETTINGS[*setting],
-                    SETTINGS[*to],
-                    when(*from)
-                )
-            }
-            Intervention::Funding { from, until, .. } => {
-                format!("funding from {} until {}", when(*from), when(*until))
-            }
-            Intervention::Saving { from, until, .. } => {
-                format!("saving from {} until {}", when(*from), when(*until))
-            }
-        };
-        out.push(format!("{}: {}", iv.name, what));
+        out.push(format!("{}: {}", iv.name, what(model, iv)));
     }
     out
+}
+
+/// An intervention in a few words: its kind and dates.
+pub fn what(model: &Model, iv: &NamedIntervention) -> String {
+    let when = |m: usize| model.clock.month(m).to_string();
+    match &iv.kind {
+        Intervention::TemporaryStaff {
+            role, from, until, ..
+        } => {
+            format!(
+                "temporary {} from {} until {}",
+                ROLES[*role],
+                when(*from),
+                when(*until)
+            )
+        }
+        Intervention::Posts { role, from, .. } => {
+            format!("{} posts from {}", ROLES[*role], when(*from))
+        }
+        Intervention::DemandEffect { from, .. } => {
+            format!("demand effect from {}", when(*from))
+        }
+        Intervention::NewSchool { setting, opens, .. } => {
+            format!("new {} places opening {}", SETTINGS[*setting], when(*opens))
+        }
+        Intervention::PlacementShift {
+            from, setting, to, ..
+        } => {
+            format!(
+                "new {} placements to {} from {}",
+                SETTINGS[*setting],
+                SETTINGS[*to],
+                when(*from)
+            )
+        }
+        Intervention::Funding {
+            from, until, line, ..
+        } => {
+            let kind = match line {
+                FundingLine::Transfer => "transfer",
+                FundingLine::Other => "funding",
+            };
+            format!("{kind} from {} until {}", when(*from), when(*until))
+        }
+        Intervention::Saving { from, until, .. } => {
+            format!("saving from {} until {}", when(*from), when(*until))
+        }
+    }
 }

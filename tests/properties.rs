@@ -142,3 +142,74 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    /// The workbook's lines (income by source, spending by section 251 line, plans by age
+    /// group) add up to their totals in every month and year of every trajectory, with
+    /// transfers, Safety Valve-style savings and the floor at zero spending in play.
+    #[test]
+    fn finance_and_age_lines_add_up_to_their_totals(seed in any::<u64>(), scenario in 0usize..4) {
+        let model = match scenario {
+            0..=2 => {
+                let path = [
+                    "scenarios/bcp/baseline.toml",
+                    "scenarios/bcp/safety-valve-plan.toml",
+                    "scenarios/bcp/overspend/transfer-1pct.toml",
+                ][scenario];
+                sendcast::load_model(std::path::Path::new(path)).unwrap()
+            }
+            // Savings beyond all spending for two years: spending is floored at zero.
+            _ => compile_text(&format!(
+                "{}\n[[interventions]]\ntype = \"saving\"\nfrom = \"2025-04\"\nuntil = \"2027-04\"\namount_per_year = 1e9\n",
+                bcp_text()
+            ))
+            .unwrap(),
+        };
+        let res = run(&model, &RunOptions::new(40, seed));
+        let row = res.metrics.len() * res.n_periods();
+        let idx = |name: &str| res.metric_index(name).unwrap();
+        let groups: [(&str, Vec<usize>); 3] = [
+            ("hnb_income", ["allocation", "transfers", "other"].map(|l| idx(&format!("hnb_income_{l}"))).to_vec()),
+            ("hnb_expenditure", [
+                "place_funding", "topups_maintained", "topups_academies_colleges",
+                "independent", "alternative_provision", "other",
+            ].map(|l| idx(&format!("hnb_exp_{l}"))).to_vec()),
+            ("ehcps", ["under_5", "5_10", "11_15", "16_19", "20_25"].map(|g| idx(&format!("ehcps_age_{g}"))).to_vec()),
+        ];
+        for r in res.values.chunks_exact(row) {
+            for (total, parts) in &groups {
+                let t = idx(total);
+                for p in 0..res.n_periods() {
+                    let want = r[res.column(t, p)];
+                    let got: f64 = parts.iter().map(|&k| r[res.column(k, p)]).sum();
+                    prop_assert!((got - want).abs() <= 1e-6 * want.abs().max(1.0), "{total} period {p}: {got} != {want}");
+                }
+            }
+            // Transfers only where a scenario has them; place funding and every top-up line
+            // cannot be negative.
+            for l in ["place_funding", "topups_maintained", "topups_academies_colleges", "independent", "alternative_provision"] {
+                let k = idx(&format!("hnb_exp_{l}"));
+                prop_assert!((0..res.n_periods()).all(|p| r[res.column(k, p)] >= -1e-6), "{l}");
+            }
+            let transfers = idx("hnb_income_transfers");
+            let any = (0..res.n_periods()).any(|p| r[res.column(transfers, p)] > 0.0);
+            prop_assert_eq!(any, scenario == 1 || scenario == 2);
+            if scenario == 3 {
+                let e = idx("hnb_expenditure");
+                let y = res.years.iter().position(|p| p.label == "2025-26").unwrap();
+                prop_assert_eq!(r[res.column(e, res.months.len() + y)], 0.0);
+            }
+        }
+        // On the mean too: the summary of each line adds up to the summary of its total.
+        let sm = res.summaries();
+        for (total, parts) in &groups {
+            for p in 0..res.n_periods() {
+                let want = sm[res.column(idx(total), p)].mean;
+                let got: f64 = parts.iter().map(|&k| sm[res.column(k, p)].mean).sum();
+                prop_assert!((got - want).abs() <= 1e-6 * want.abs().max(1.0), "{total} mean period {p}");
+            }
+        }
+    }
+}

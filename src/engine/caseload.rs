@@ -68,6 +68,15 @@ impl Caseload {
         self.by_setting.iter().sum()
     }
 
+    /// Plans by age group (`model::AGE_BANDS`).
+    pub fn by_age_band(&self) -> [f64; 5] {
+        let mut bands = [0.0; 5];
+        for (age, row) in self.cells.chunks_exact(N_SETTINGS).enumerate() {
+            bands[crate::model::age_band(age)] += row.iter().sum::<f64>();
+        }
+        bands
+    }
+
     fn retotal(&mut self) {
         self.by_setting = [0.0; N_SETTINGS];
         for (i, x) in self.cells.iter().enumerate() {

@@ -357,6 +357,15 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
             out[series::EXPENDITURE * months + m] = f.expenditure;
             out[series::CUM_BALANCE * months + m] = f.cumulative;
             out[series::SERVICE_COST * months + m] = f.service_cost;
+            for (i, x) in f.income_lines.iter().enumerate() {
+                out[(series::INCOME_BY_LINE + i) * months + m] = *x;
+            }
+            for (i, x) in f.expenditure_lines.iter().enumerate() {
+                out[(series::EXPENDITURE_BY_LINE + i) * months + m] = *x;
+            }
+            for (b, x) in sc.caseload.by_age_band().iter().enumerate() {
+                out[(series::EHCPS_BY_AGE + b) * months + m] = *x;
+            }
         }
     }
 }

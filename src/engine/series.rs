@@ -23,4 +23,10 @@ pub const SERVICE_COST: usize = 25;
 /// Three roles follow, in `model::ROLES` order.
 pub const FTE: usize = 26;
 pub const NO_PLAN: usize = 29;
-pub const N_SERIES: usize = 30;
+/// HNB income by line follows, in `finance::INCOME_LINES` order.
+pub const INCOME_BY_LINE: usize = 30;
+/// HNB expenditure by line follows, in `finance::EXPENDITURE_LINES` order.
+pub const EXPENDITURE_BY_LINE: usize = 33;
+/// Plans by age group follow, in `model::AGE_BANDS` order.
+pub const EHCPS_BY_AGE: usize = 39;
+pub const N_SERIES: usize = 44;

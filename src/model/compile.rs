@@ -407,6 +407,7 @@ fn finance(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Finance> {
             "other_expenditure",
             "other_expenditure_growth",
             "transport",
+            "place_funding",
         ],
     )?;
     let money = Domain::closed(-1e11, 1e11, "an amount in pounds within ±£100bn");
@@ -418,6 +419,15 @@ fn finance(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Finance> {
             inflation: t.param("inflation", Domain::GROWTH, p)?,
         }),
     };
+    let place_sec = f.section_opt("place_funding", &SETTINGS)?;
+    let mut place_funding = Vec::with_capacity(N_SETTINGS);
+    for (s, name) in SETTINGS.iter().enumerate() {
+        let default = PLACE_FUNDING_DEFAULT[s];
+        place_funding.push(match &place_sec {
+            Some(sec) => sec.param_or(name, Domain::NONNEG, default, p)?,
+            None => p.fixed(&format!("{}.{name}", f.key("place_funding")), default),
+        });
+    }
     Ok(Finance {
         hnb_income: f.param(
             "hnb_income",
@@ -442,6 +452,7 @@ fn finance(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Finance> {
         )?,
         other_expenditure_growth: f.param("other_expenditure_growth", Domain::GROWTH, p)?,
         transport,
+        place_funding: place_funding.try_into().expect("8 settings"),
     })
 }
 
@@ -502,6 +513,7 @@ fn interventions(
                 "to",
                 "share",
             ],
+            "funding" => &["type", "name", "from", "until", "amount_per_year", "line"],
             _ => &["type", "name", "from", "until", "amount_per_year"],
         };
         let s = top.item("interventions", i, node, keys)?;
@@ -626,6 +638,17 @@ fn interventions(
                         from,
                         until,
                         amount_per_year,
+                        line: match s.opt("line") {
+                            None => FundingLine::Other,
+                            Some(e) => s.choice_node(
+                                "line",
+                                &e.node,
+                                &[
+                                    ("transfer", FundingLine::Transfer),
+                                    ("other", FundingLine::Other),
+                                ],
+                            )?,
+                        },
                     }
                 } else {
                     Intervention::Saving {
@@ -651,7 +674,7 @@ fn ramp_months(s: &Section<'_>, p: &mut ParamTable) -> InputResult<ParamId> {
     )
 }
 
-const ALL_INTERVENTION_KEYS: [&str; 22] = [
+const ALL_INTERVENTION_KEYS: [&str; 23] = [
     "type",
     "name",
     "role",
@@ -674,6 +697,7 @@ const ALL_INTERVENTION_KEYS: [&str; 22] = [
     "to",
     "share",
     "amount_per_year",
+    "line",
 ];
 
 /// Month index of a dated key, which must fall inside the horizon (`until` may be its end).

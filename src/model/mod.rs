@@ -201,6 +201,24 @@ pub struct Finance {
     pub other_expenditure: ParamId,
     pub other_expenditure_growth: ParamId,
     pub transport: Option<Transport>,
+    /// Place element of `cost_per_plan` by setting (section 251 line 1.0.2), pounds per plan
+    /// per year; not inflated, as place values have stood since 2013.
+    pub place_funding: [ParamId; N_SETTINGS],
+}
+
+/// Place values by setting when the file gives none (BRIEF §3): £6k resourced and post-16,
+/// £10k special schools and AP; mainstream schools' first £6k comes from their own budget
+/// and independent schools have no place funding.
+pub const PLACE_FUNDING_DEFAULT: [f64; N_SETTINGS] =
+    [0.0, 6000.0, 10000.0, 10000.0, 0.0, 10000.0, 6000.0, 0.0];
+
+/// The DSG management plan line a `funding` intervention is reported under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FundingLine {
+    /// A transfer from another DSG block (schools-block transfer).
+    Transfer,
+    /// Any other high-needs income (Safety Valve payments, grants).
+    Other,
 }
 
 /// A dated what-if. Months are indices from the model's start month; `until` is exclusive.
@@ -255,6 +273,7 @@ pub enum Intervention {
         from: usize,
         until: usize,
         amount_per_year: ParamId,
+        line: FundingLine,
     },
     /// Lower high-needs spending per year over a period.
     Saving {

@@ -5,7 +5,6 @@
 use super::headline::{self, money};
 use super::{assumptions, Figure, Report, RunInfo, EVENTS, HEADLINE, MILESTONES};
 use anyhow::{Context, Result};
-use sha2::{Digest, Sha256};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -399,12 +398,11 @@ pub fn run_table(h: &mut String, info: &RunInfo<'_>, runs: usize, seed: u64) -> 
     );
     h.push_str("</tbody>\n</table>\n<h3>Scenario files (SHA-256)</h3>\n<ul class=\"files\">\n");
     for f in &m.files {
-        let bytes = std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
         let _ = writeln!(
             h,
-            "<li><code>{}</code> <code class=\"hash\">{:x}</code></li>",
+            "<li><code>{}</code> <code class=\"hash\">{}</code></li>",
             esc(&f.display().to_string()),
-            Sha256::digest(&bytes)
+            super::file_sha256(f)?
         );
     }
     h.push_str("</ul>\n<p class=\"note\">The same files, seed, runs and sampling give the same numbers on any machine and thread count.</p>\n");

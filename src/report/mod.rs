@@ -10,6 +10,7 @@ pub mod headline;
 pub mod html;
 pub mod json_out;
 pub mod table;
+pub mod xlsx;
 
 pub use figure::Figure;
 
@@ -238,6 +239,9 @@ pub fn write_into(report: &Report<'_>, info: &RunInfo<'_>, dir: &Path) -> Result
     if f.json {
         json_out::write(report, info.version, &dir.join("summary.json"))?;
     }
+    if f.xlsx {
+        xlsx::write(report, info, &dir.join("workbook.xlsx"))?;
+    }
     if f.html || f.charts {
         let charts = charts::charts(report, info.model)?;
         let figures = if f.charts {
@@ -277,6 +281,16 @@ pub fn atomic_dir(dir: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<
     }
     std::fs::rename(&tmp, dir).with_context(|| format!("moving results into {}", dir.display()))?;
     Ok(())
+}
+
+/// SHA-256 of a file's bytes in hex, so a reader can tell which version of a scenario ran.
+pub fn file_sha256(path: &Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// A number as written in CSV and JSON: up to 4 decimals, no trailing zeros; empty if undefined.

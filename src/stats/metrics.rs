@@ -1,6 +1,7 @@
 //! The reported metrics, how each is built from the raw monthly series, and how it rolls up
 //! to a financial year (stock at the year's last month, flow summed, ratio of sums).
 
+use crate::engine::finance::{EXPENDITURE_LINES, INCOME_LINES};
 use crate::engine::series as s;
 use crate::model::{N_SETTINGS, SETTINGS};
 
@@ -78,14 +79,40 @@ pub fn all() -> Vec<Metric> {
         m("staff_fte_case_officer", Kind::Stock(s::FTE + 1)),
         m("staff_fte_manager", Kind::Stock(s::FTE + 2)),
     ]);
+    for (i, line) in INCOME_LINES.iter().enumerate() {
+        v.push(m(
+            &format!("hnb_income_{line}"),
+            Kind::Flow(s::INCOME_BY_LINE + i),
+        ));
+    }
+    for (i, line) in EXPENDITURE_LINES.iter().enumerate() {
+        v.push(m(
+            &format!("hnb_exp_{line}"),
+            Kind::Flow(s::EXPENDITURE_BY_LINE + i),
+        ));
+    }
+    for (b, name) in AGE_GROUP_METRICS.iter().enumerate() {
+        v.push(m(name, Kind::Stock(s::EHCPS_BY_AGE + b)));
+    }
     v
 }
+
+/// Plans by age group, in `model::AGE_BANDS` order.
+pub const AGE_GROUP_METRICS: [&str; 5] = [
+    "ehcps_age_under_5",
+    "ehcps_age_5_10",
+    "ehcps_age_11_15",
+    "ehcps_age_16_19",
+    "ehcps_age_20_25",
+];
 
 fn better(name: &str) -> Better {
     match name {
         "decisions_within_6_weeks_pct"
         | "plans_within_20_weeks_pct"
         | "hnb_income"
+        | "hnb_income_allocation"
+        | "hnb_income_other"
         | "dsg_in_year_balance"
         | "dsg_cumulative_balance" => Better::Higher,
         "mean_weeks_to_plan"
@@ -96,6 +123,8 @@ fn better(name: &str) -> Better {
         | "hnb_expenditure"
         | "send_service_cost"
         | "ehcps_independent_special" => Better::Lower,
+        _ if name.starts_with("hnb_exp_") => Better::Lower,
+        // `hnb_income_transfers`: money the schools block gives up, so more of it is no win.
         _ => Better::Neither,
     }
 }
