@@ -99,5 +99,21 @@ pub fn describe(model: &Model) -> String {
         };
         let _ = writeln!(out, "  {}: {}", iv.name, what);
     }
+    let _ = writeln!(out, "history: {} recorded values", model.history.len());
+    let mut metrics: Vec<&str> = Vec::new();
+    for p in &model.history {
+        if !metrics.contains(&p.metric.as_str()) {
+            metrics.push(&p.metric);
+        }
+    }
+    for m in metrics {
+        let periods: Vec<String> = model
+            .history
+            .iter()
+            .filter(|p| p.metric == m)
+            .map(|p| p.span.label())
+            .collect();
+        let _ = writeln!(out, "  {m}: {}", periods.join(", "));
+    }
     out
 }
