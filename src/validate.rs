@@ -61,6 +61,22 @@ pub fn describe(model: &Model) -> String {
     for line in interventions(model) {
         let _ = writeln!(out, "  {line}");
     }
+    let _ = writeln!(out, "history: {} recorded values", model.history.len());
+    let mut metrics: Vec<&str> = Vec::new();
+    for p in &model.history {
+        if !metrics.contains(&p.metric.as_str()) {
+            metrics.push(&p.metric);
+        }
+    }
+    for m in metrics {
+        let periods: Vec<String> = model
+            .history
+            .iter()
+            .filter(|p| p.metric == m)
+            .map(|p| p.span.label())
+            .collect();
+        let _ = writeln!(out, "  {m}: {}", periods.join(", "));
+    }
     out
 }
 

@@ -75,6 +75,16 @@ pub fn text_width(s: &str, size: u32) -> u32 {
         .map_or(s.chars().count() as u32 * size * 6 / 10, |b| b.0)
 }
 
+/// The largest size up to `size` at which `s` fits in `width` pixels (long scenario names).
+pub fn fit(s: &str, size: u32, width: u32) -> u32 {
+    let w = text_width(s, size);
+    if w <= width {
+        size
+    } else {
+        (size * width / w).max(9)
+    }
+}
+
 /// The chart as a self-contained SVG document.
 pub fn svg(plot: &Plot, frame: &Frame) -> Result<String> {
     ensure_font()?;
@@ -116,8 +126,10 @@ where
     let legend_h = rows.len() as u32 * LEGEND_ROW + 14;
     let (head, rest) = root.split_vertically(HEADER);
     let (body, foot) = rest.split_vertically(HEIGHT - HEADER - legend_h);
-    head.draw_text(&frame.title, &text(24, INK), (20, 10))?;
-    head.draw_text(&frame.subtitle, &text(15, GREY), (20, 40))?;
+    let title = fit(&frame.title, 24, WIDTH - 40);
+    head.draw_text(&frame.title, &text(title, INK), (20, 10))?;
+    let sub = fit(&frame.subtitle, 15, WIDTH - 40);
+    head.draw_text(&frame.subtitle, &text(sub, GREY), (20, 40))?;
     plot.draw(&body)?;
     for (r, row) in rows.iter().enumerate() {
         let y = r as i32 * LEGEND_ROW as i32 + 18;

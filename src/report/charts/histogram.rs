@@ -96,7 +96,7 @@ impl Histogram {
             .x_desc(self.x_desc.as_str())
             .y_desc("runs")
             .label_style(canvas::text(16, INK))
-            .axis_desc_style(canvas::text(15, INK))
+            .axis_desc_style(canvas::text(canvas::fit(&self.x_desc, 15, 820), INK))
             .draw()?;
         chart.draw_series(
             counts

@@ -135,7 +135,7 @@ impl Tornado {
             .bold_line_style(canvas::GRID)
             .x_desc(self.x_desc.as_str())
             .label_style(canvas::text(16, INK))
-            .axis_desc_style(canvas::text(15, INK))
+            .axis_desc_style(canvas::text(canvas::fit(&self.x_desc, 15, 820), INK))
             .draw()?;
         for (i, (_, lo, hi)) in self.rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
