@@ -34,7 +34,7 @@ pub fn compare_charts(
             (Key::Band(ORANGE, 0.25), format!("{nb}: 80% of runs")),
             (Key::Line(ORANGE), "median".to_string()),
         ];
-        legend.extend(fan::history_keys(&history, PURPLE));
+        legend.extend(fan::history_keys(&history, PURPLE, "actual"));
         v.push(Chart {
             name: format!("compare_fan_{metric}"),
             caption: format!(

@@ -171,19 +171,21 @@ pub fn legend(history: &[Mark], color: RGBColor) -> Vec<(Key, String)> {
         (Key::Band(color, FULL_BANDS[2].2), "50%".to_string()),
         (Key::Line(color), "median".to_string()),
     ];
-    v.extend(history_keys(history, VERMILLION));
+    v.extend(history_keys(history, VERMILLION, "actual"));
     v
 }
 
-pub fn history_keys(history: &[Mark], after_color: RGBColor) -> Vec<(Key, String)> {
+/// Legend keys for recorded values, `what` naming them (e.g. `actual`): dots before the
+/// model's start, squares after it.
+pub fn history_keys(history: &[Mark], after_color: RGBColor, what: &str) -> Vec<(Key, String)> {
     let mut v = Vec::new();
     if history.iter().any(|m| !m.after_start) {
-        v.push((Key::Dot(INK), "actual".to_string()));
+        v.push((Key::Dot(INK), what.to_string()));
     }
     if history.iter().any(|m| m.after_start) {
         v.push((
             Key::Square(after_color),
-            "actual since the start (to judge the forecast)".to_string(),
+            format!("{what} since the start (to judge the forecast)"),
         ));
     }
     v

@@ -53,15 +53,7 @@ pub fn chart(report: &Report<'_>, model: &Model) -> Result<Option<Chart>> {
         .map(|m| month_end(model.clock.month(m)))
         .collect();
     let history = fan::history_marks(model, "ehcps");
-    if history.iter().any(|m| !m.after_start) {
-        legend.push((Key::Dot(INK), "actual total".to_string()));
-    }
-    if history.iter().any(|m| m.after_start) {
-        legend.push((
-            Key::Square(VERMILLION),
-            "actual total since the start".to_string(),
-        ));
-    }
+    legend.extend(fan::history_keys(&history, VERMILLION, "actual total"));
     Ok(Some(Chart {
         name: "caseload_by_setting".to_string(),
         caption:
