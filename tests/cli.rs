@@ -121,17 +121,45 @@ fn outputs_are_byte_identical_on_one_and_two_threads() {
     let (a, b) = (tmp.path().join("one"), tmp.path().join("two"));
     run_to("scenarios/bcp/invest-784k.toml", &a, 300, "1");
     run_to("scenarios/bcp/invest-784k.toml", &b, 300, "2");
+    // Every file, the page, the workbook and the charts included.
+    let files = |dir: &Path| -> Vec<String> {
+        let mut v: Vec<String> = walk(dir)
+            .into_iter()
+            .map(|p| p.strip_prefix(dir).unwrap().display().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let names = files(&a);
+    assert_eq!(names, files(&b));
     for f in [
+        "report.html",
+        "workbook.xlsx",
+        "charts/fan_ehcps.png",
         "summary.csv",
-        "monthly.csv",
-        "summary.json",
-        "probabilities.csv",
     ] {
+        assert!(names.iter().any(|n| n == f), "{f} missing from {names:?}");
+    }
+    for f in &names {
         assert!(
-            read(&a.join(f)) == read(&b.join(f)),
+            std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(),
             "{f} differs between 1 and 2 threads"
         );
     }
+}
+
+/// Files below `dir`, at any depth.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }
 
 #[test]
