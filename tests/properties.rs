@@ -63,6 +63,37 @@ proptest! {
     }
 
     #[test]
+    fn arbitrary_history_is_accepted_or_refused_cleanly(
+        points in proptest::collection::vec((
+            prop_oneof![
+                Just("ehcps".to_string()),
+                Just("plans_within_20_weeks_pct".to_string()),
+                Just("dsg_cumulative_balance".to_string()),
+                Just("requests".to_string()),
+                "[a-z_]{1,12}",
+            ],
+            "[0-9]{1,5}(-[0-9]{1,3})?",
+            prop_oneof![
+                any::<f64>().prop_map(|x| format!("{x:e}")),
+                Just("nan".to_string()),
+                Just("-inf".to_string()),
+                Just("\"x\"".to_string()),
+                (-1e7f64..1e7).prop_map(|x| format!("{x}")),
+            ],
+        ), 0..8)
+    ) {
+        let base = std::fs::read_to_string("tests/fixtures/queue.toml").unwrap();
+        let mut text = format!("{base}\n[history]\n");
+        for (metric, period, value) in &points {
+            text.push_str(&format!("{metric}.\"{period}\" = {value}\n"));
+        }
+        if let Err(e) = compile_text(&text) {
+            let msg = e.to_string();
+            prop_assert!(msg.contains("prop.toml"), "{msg}");
+        }
+    }
+
+    #[test]
     fn arbitrary_toml_like_text_never_panics(text in "([a-z_\\.\\[\\]]{1,12} = [-0-9e\\.\"a-z\\{\\}, =]{0,20}\n){0,12}") {
         let _ = compile_text(&text);
     }
