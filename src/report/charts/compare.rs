@@ -23,9 +23,11 @@ pub fn compare_charts(
     for metric in fan::METRICS {
         let la = fan::layer(&cmp.a, &a.summaries, model, metric, BLUE, &OVERLAY_BANDS);
         let lb = fan::layer(&cmp.b, &b.summaries, model, metric, ORANGE, &OVERLAY_BANDS);
-        let (Some(la), Some(lb)) = (la, lb) else {
+        let (Some(mut la), Some(mut lb)) = (la, lb) else {
             continue;
         };
+        // Two means over two fans would be more lines than a reader can follow.
+        (la.mean, lb.mean) = (None, None);
         let (title, y_desc) = fan::describe(metric);
         let history = fan::history_marks(model, metric);
         let mut legend = vec![

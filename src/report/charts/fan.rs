@@ -34,6 +34,9 @@ pub struct Layer {
     pub xs: Vec<f64>,
     /// Percentiles at `stats::PERCENTILES`, already in the axis's unit.
     pub q: Vec<[f64; 7]>,
+    /// The mean, drawn dashed where the median alone misleads: a rate whose futures split
+    /// between a service that has recovered and one that has not.
+    pub mean: Option<Vec<f64>>,
     pub bands: &'static [(usize, usize, f64)],
 }
 
@@ -100,6 +103,7 @@ pub fn layer(
     let stock = matches!(r.metrics[k].kind, Kind::Stock(_));
     let mut xs = Vec::with_capacity(r.months.len());
     let mut q = Vec::with_capacity(r.months.len());
+    let mut mean = Vec::with_capacity(r.months.len());
     for i in 0..r.months.len() {
         let ym = model.clock.month(i);
         xs.push(if stock {
@@ -107,12 +111,16 @@ pub fn layer(
         } else {
             month_start(ym) + 0.5
         });
-        q.push(summaries[r.column(k, i)].q.map(|v| v * unit.scale()));
+        let s = &summaries[r.column(k, i)];
+        q.push(s.q.map(|v| v * unit.scale()));
+        mean.push(s.mean * unit.scale());
     }
+    let is_rate = matches!(r.metrics[k].kind, Kind::Ratio(..));
     Some(Layer {
         color,
         xs,
         q,
+        mean: is_rate.then_some(mean),
         bands,
     })
 }
@@ -164,13 +172,16 @@ pub fn lines(model: &Model, metric: &str) -> Vec<(f64, String)> {
 }
 
 /// The legend of a fan with full bands and history.
-pub fn legend(history: &[Mark], color: RGBColor) -> Vec<(Key, String)> {
+pub fn legend(history: &[Mark], color: RGBColor, mean: bool) -> Vec<(Key, String)> {
     let mut v = vec![
         (Key::Band(color, FULL_BANDS[0].2), "90% of runs".to_string()),
         (Key::Band(color, FULL_BANDS[1].2), "80%".to_string()),
         (Key::Band(color, FULL_BANDS[2].2), "50%".to_string()),
         (Key::Line(color), "median".to_string()),
     ];
+    if mean {
+        v.push((Key::Dashed(INK), "mean".to_string()));
+    }
     v.extend(history_keys(history, VERMILLION, "actual"));
     v
 }
@@ -209,6 +220,13 @@ pub fn chart(report: &Report<'_>, model: &Model, metric: &str) -> Result<Option<
         "Shaded bands hold the middle 90%, 80% and 50% of simulated futures; the line is \
                        the median."
             .to_string();
+    let has_mean = layer.mean.is_some();
+    if has_mean {
+        caption.push_str(
+            " The dashed line is the mean: where some futures recover and others do not, the \
+             median can sit at one extreme while the mean shows the share of futures that recover.",
+        );
+    }
     if !history.is_empty() {
         caption.push_str(
             " Black dots are recorded values; orange-red squares are values recorded after the \
@@ -222,7 +240,7 @@ pub fn chart(report: &Report<'_>, model: &Model, metric: &str) -> Result<Option<
         frame: Frame {
             title: title.to_string(),
             subtitle: super::subtitle(report, &format!("metric {metric}")),
-            legend: legend(&history, BLUE),
+            legend: legend(&history, BLUE, has_mean),
         },
         plot: Plot::Fan(Fan {
             unit: Unit::of(metric),
@@ -326,6 +344,16 @@ impl Fan {
                     seg.map(|i| (l.xs[i], l.q[i][3])),
                     l.color.stroke_width(3),
                 ))?;
+            }
+            if let Some(mean) = &l.mean {
+                for seg in segments(l.xs.len(), |i| mean[i].is_finite()) {
+                    chart.draw_series(std::iter::once(DashedPathElement::new(
+                        seg.map(|i| (l.xs[i], mean[i])).collect::<Vec<_>>(),
+                        8,
+                        5,
+                        INK.stroke_width(2),
+                    )))?;
+                }
             }
         }
         for (x, label) in &self.lines {
