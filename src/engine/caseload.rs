@@ -195,17 +195,18 @@ impl Caseload {
         let migration = (1.0 + net_migration).powf(1.0 / 12.0) - 1.0;
         let mut ceased = 0.0;
         let mut migrated = 0.0;
-        for a in 0..N_AGES {
-            let q = self.cease[a];
-            for x in &mut self.cells[a * N_SETTINGS..(a + 1) * N_SETTINGS] {
+        let mut by_setting = [0.0; N_SETTINGS];
+        for (row, &q) in self.cells.chunks_exact_mut(N_SETTINGS).zip(&self.cease) {
+            for (x, total) in row.iter_mut().zip(&mut by_setting) {
                 let c = *x * q;
                 let mig = (*x - c) * migration;
                 *x += mig - c;
+                *total += *x;
                 ceased += c;
                 migrated += mig;
             }
         }
-        self.retotal();
+        self.by_setting = by_setting;
         (ceased, migrated)
     }
 

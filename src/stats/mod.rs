@@ -2,6 +2,7 @@
 
 pub mod metrics;
 pub mod sensitivity;
+pub mod stream;
 
 /// Percentiles reported for every metric and period.
 pub const PERCENTILES: [f64; 7] = [5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0];
