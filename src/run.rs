@@ -206,7 +206,11 @@ impl Results {
             self.summarise_months(kept);
         }
         if self.monthly.is_none() {
-            self.values.extend(rows);
+            if self.values.is_empty() {
+                self.values = rows;
+            } else {
+                self.values.extend(rows);
+            }
         } else {
             self.summarise_months(rows);
         }
@@ -216,15 +220,23 @@ impl Results {
     /// Feed the monthly columns of full `rows` to the running summaries and keep the years.
     fn summarise_months(&mut self, rows: Vec<f64>) {
         let (n_m, n_p) = (self.months.len(), self.n_periods());
+        let row_len = n_p * self.metrics.len();
         let monthly = self.monthly.as_mut().expect("summarising months");
-        monthly.par_iter_mut().enumerate().for_each(|(i, acc)| {
-            let col = (i / n_m) * n_p + i % n_m;
-            acc.add_batch(
-                rows.chunks_exact(n_p * self.metrics.len())
-                    .map(|r| r[col])
-                    .collect(),
-            );
-        });
+        // A metric's months are side by side in a row: read them row by row.
+        monthly
+            .par_chunks_mut(n_m)
+            .enumerate()
+            .for_each(|(k, accs)| {
+                let mut cols = vec![Vec::with_capacity(rows.len() / row_len); n_m];
+                for r in rows.chunks_exact(row_len) {
+                    for (col, &x) in cols.iter_mut().zip(&r[k * n_p..k * n_p + n_m]) {
+                        col.push(x);
+                    }
+                }
+                for (acc, col) in accs.iter_mut().zip(cols) {
+                    acc.add_batch(col);
+                }
+            });
         for row in rows.chunks_exact(n_p * self.metrics.len()) {
             for k in 0..self.metrics.len() {
                 self.values
@@ -274,6 +286,10 @@ pub fn run_batch(
     // Everything at once when every value is kept; else a chunk at a time, so only one
     // chunk's monthly values are held.
     let chunk = if n > opts.max_monthly_runs {
+        // Room for every trajectory's years at once: growing by doubling would briefly hold
+        // the old and the new copy.
+        let years = results.metrics.len() * results.years.len();
+        results.values.reserve_exact(n * years);
         CHUNK
     } else {
         n.max(1)

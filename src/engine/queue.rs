@@ -30,8 +30,7 @@ pub struct Done {
     pub count: u32,
 }
 
-/// Cohorts at most this size draw their extra weeks case by case (one uniform each), larger
-/// ones by a chain of binomials.
+/// Cases left that draw their extra weeks one by one (one uniform each) rather than by binomials.
 const CASE_BY_CASE: u32 = 16;
 
 /// Finished work waits at most this many weeks for its stage's minimum time.
@@ -261,41 +260,35 @@ impl StageQueue {
             push_done(done, rw, n);
             return;
         }
-        // Those whose extra weeks have passed leave now; the others draw their extra weeks
-        // beyond `t` case by case from the table's upper part.
-        let (ready, lo) = if t >= 0 {
-            let p = self.extra_cdf[t as usize];
-            (binomial(n, p, rng), p)
+        // Those whose extra weeks have passed leave now.
+        let ready = if t >= 0 {
+            binomial(n, self.extra_cdf[t as usize], rng)
         } else {
-            (0, 0.0)
+            0
         };
         self.n_cases -= ready as usize;
         push_done(done, rw, ready);
-        let from = (t + 1).max(0) as usize;
+        // The others: while many are left, the share with exactly `e` extra weeks among those
+        // with at least `e` is binomial; the last few draw their extra weeks case by case from
+        // the table's upper part.
+        let mut e = (t + 1).max(0) as usize;
         let mut left = n - ready;
-        if left <= CASE_BY_CASE {
-            for _ in 0..left {
-                let u = lo + (1.0 - lo) * rng.random::<f64>();
-                let e = self.extra_cdf[from..]
-                    .iter()
-                    .position(|&p| u < p)
-                    .map_or(last as usize, |i| from + i);
-                self.wait(c.earliest + e as i32, rw, 1, now);
-            }
-            return;
-        }
-        // Larger cohorts: the share with exactly `e` extra weeks among those with at least `e`.
-        let mut e = from;
-        while left > 0 {
+        let last = last as usize;
+        while left > CASE_BY_CASE && e < last {
             let below = if e == 0 { 0.0 } else { self.extra_cdf[e - 1] };
-            let k = if e >= last as usize {
-                left
-            } else {
-                binomial(left, (self.extra_cdf[e] - below) / (1.0 - below), rng)
-            };
+            let k = binomial(left, (self.extra_cdf[e] - below) / (1.0 - below), rng);
             self.wait(c.earliest + e as i32, rw, k, now);
             left -= k;
             e += 1;
+        }
+        let lo = if e == 0 { 0.0 } else { self.extra_cdf[e - 1] };
+        for _ in 0..left {
+            let u = lo + (1.0 - lo) * rng.random::<f64>();
+            let x = self.extra_cdf[e..]
+                .iter()
+                .position(|&p| u < p)
+                .map_or(last, |i| e + i);
+            self.wait(c.earliest + x as i32, rw, 1, now);
         }
     }
 
@@ -375,13 +368,14 @@ mod tests {
 
     #[test]
     fn extra_weeks_are_geometric_with_their_mean() {
-        for size in [1, 200] {
+        for size in [1, 20, 200] {
             let mut q = StageQueue::default();
             q.reset(2.0);
             let mut r = rng();
             let mut total = 0u64;
+            let mut squares = 0u64;
             let mut n = 0u64;
-            for _ in 0..4000 / size {
+            for _ in 0..20_000 / size {
                 q.push(0, 0, size, true);
                 let mut done = Vec::new();
                 q.serve(f64::INFINITY, 0.0, 0, &mut done, &mut r);
@@ -389,6 +383,7 @@ mod tests {
                 loop {
                     for d in &done {
                         total += (w * d.count) as u64;
+                        squares += (w * w * d.count) as u64;
                         n += d.count as u64;
                     }
                     done.clear();
@@ -400,7 +395,13 @@ mod tests {
                 }
             }
             let mean = total as f64 / n as f64;
-            assert!((mean - 2.0).abs() < 0.15, "cohorts of {size}: mean {mean}");
+            let var = squares as f64 / n as f64 - mean * mean;
+            assert!((mean - 2.0).abs() < 0.08, "cohorts of {size}: mean {mean}");
+            // Geometric: variance mean * (1 + mean).
+            assert!(
+                (var / 6.0 - 1.0).abs() < 0.1,
+                "cohorts of {size}: variance {var}"
+            );
         }
     }
 
