@@ -198,12 +198,7 @@ impl Results {
         let full_len = self.metrics.len() * self.n_periods();
         let n = rows.len() / full_len;
         if self.monthly.is_none() && self.runs + n > max_monthly_runs {
-            let kept = std::mem::take(&mut self.values);
-            self.monthly = Some(vec![
-                StreamSummary::default();
-                self.metrics.len() * self.months.len()
-            ]);
-            self.summarise_months(kept);
+            self.start_summarising_months();
         }
         if self.monthly.is_none() {
             if self.values.is_empty() {
@@ -215,6 +210,16 @@ impl Results {
             self.summarise_months(rows);
         }
         self.runs += n;
+    }
+
+    /// Summarise the monthly values kept so far, and those to come as they are added.
+    fn start_summarising_months(&mut self) {
+        let kept = std::mem::take(&mut self.values);
+        self.monthly = Some(vec![
+            StreamSummary::default();
+            self.metrics.len() * self.months.len()
+        ]);
+        self.summarise_months(kept);
     }
 
     /// Feed the monthly columns of full `rows` to the running summaries and keep the years.
@@ -288,6 +293,7 @@ pub fn run_batch(
     let chunk = if n > opts.max_monthly_runs {
         // Room for every trajectory's years at once: growing by doubling would briefly hold
         // the old and the new copy.
+        results.start_summarising_months();
         let years = results.metrics.len() * results.years.len();
         results.values.reserve_exact(n * years);
         CHUNK
