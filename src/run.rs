@@ -150,7 +150,8 @@ impl Results {
     pub fn column_values(&self, col: usize) -> Vec<f64> {
         let i = self.stored(col).unwrap_or_else(|| {
             panic!(
-                "monthly values of each trajectory are not kept above {} runs",
+                "column {col} is monthly, and monthly values were summarised, not kept, for \
+                 these {} runs (raise RunOptions::max_monthly_runs to keep them)",
                 self.runs
             )
         });
