@@ -1,6 +1,7 @@
-//! Criterion benches: the BCP baseline engine at 1,000 and 10,000 runs, one trajectory at 5, 10
-//! and 20 years, the random-number floor, loading and compiling a scenario, summaries, and
-//! writing the report files. `benches/README.md` records the figures.
+//! Criterion benches: the BCP baseline engine at 1,000, 10,000 and 100,000 runs, on one thread
+//! and on two, one trajectory at 5, 10 and 20 years (with the requests each handles, for time per
+//! case), the random-number floor, loading and compiling a scenario, summaries, and writing the
+//! report files. `benches/README.md` records the figures.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::Rng as _;
@@ -49,6 +50,21 @@ fn variates_per_trajectory(model: &Model) -> u64 {
     (total / n as f64) as u64
 }
 
+/// Mean requests one trajectory handles (200 trajectories), to turn time into time per case.
+fn requests_per_trajectory(model: &Model) -> f64 {
+    let months = model.clock.months;
+    let mut raw = vec![0.0; series::N_SERIES * months];
+    let n = 200;
+    let mut total = 0.0;
+    for i in 0..n {
+        trajectory(model, 1, i, &mut Scratch::default(), &mut raw);
+        total += raw[series::REQUESTS * months..(series::REQUESTS + 1) * months]
+            .iter()
+            .sum::<f64>();
+    }
+    total / n as f64
+}
+
 fn benches(c: &mut Criterion) {
     let model = sendcast::load_model(Path::new(BASELINE)).expect("baseline loads");
     c.bench_function("load_and_compile_bcp_baseline", |b| {
@@ -58,6 +74,10 @@ fn benches(c: &mut Criterion) {
     for years in [5, 10, 20] {
         let m = with_horizon(years);
         let mut raw = vec![0.0; series::N_SERIES * m.clock.months];
+        println!(
+            "requests per {years}-year trajectory: {:.0}",
+            requests_per_trajectory(&m)
+        );
         let mut i = 0;
         c.bench_function(&format!("one_trajectory_bcp_baseline_{years}y"), |b| {
             b.iter(|| {
@@ -84,9 +104,19 @@ fn benches(c: &mut Criterion) {
     });
     let mut g = c.benchmark_group("engine");
     g.sample_size(10);
-    for runs in [1000, 10_000] {
+    for runs in [1000, 10_000, 100_000] {
         g.bench_function(format!("run_{runs}_bcp_baseline"), |b| {
             b.iter(|| run(&model, &RunOptions::new(runs, 1)))
+        });
+    }
+    // Thread scaling: the same 2,000 runs on a pool of one thread and of two.
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        g.bench_function(format!("run_2000_bcp_baseline_{threads}_thread"), |b| {
+            b.iter(|| pool.install(|| run(&model, &RunOptions::new(2000, 1))))
         });
     }
     let results = run(&model, &RunOptions::new(1000, 1));

@@ -168,7 +168,14 @@ pub fn backtest(
             .with_context(|| format!("writing {}", file.display()))?;
         let model = crate::load_model(&file)
             .with_context(|| format!("the calibrated model {} does not load", file.display()))?;
-        let res = run(&model, &RunOptions::new(opts.runs, opts.seed));
+        // January census months are read per trajectory, however many runs.
+        let res = run(
+            &model,
+            &RunOptions {
+                max_monthly_runs: usize::MAX,
+                ..RunOptions::new(opts.runs, opts.seed)
+            },
+        );
         for (metric, h, year, actual) in actuals {
             let k = res.metric_index(metric).expect("metric exists");
             let mut v: Vec<f64> = if metric == "ehcps" {

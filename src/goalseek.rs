@@ -147,6 +147,8 @@ pub fn check(model: &Model, seek: &Seek) -> Result<ParamId, String> {
 pub fn probability(model: &Model, id: ParamId, x: f64, seek: &Seek) -> f64 {
     let mut opts = RunOptions::new(seek.runs, seek.seed);
     opts.fixed = vec![(id, x)];
+    // A monthly target needs each trajectory's month, however many runs.
+    opts.max_monthly_runs = usize::MAX;
     let res = run(model, &opts);
     let k = res.metric_index(&seek.target.metric).expect("checked");
     let period = res

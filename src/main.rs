@@ -80,6 +80,7 @@ fn options(a: &RunArgs) -> anyhow::Result<RunOptions> {
         sampling,
         progress: !a.quiet,
         fixed: Vec::new(),
+        max_monthly_runs: sendcast::run::MAX_MONTHLY_RUNS,
     })
 }
 

@@ -7,6 +7,7 @@ use crate::engine::{self, series, Scratch};
 use crate::model::sample::{self, InputBatch, Sampling};
 use crate::model::{Model, ParamId};
 use crate::stats::metrics::{self, Metric};
+use crate::stats::stream::StreamSummary;
 use crate::stats::{self, Summary};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -20,7 +21,16 @@ pub struct RunOptions {
     pub progress: bool,
     /// Inputs held at a value in every trajectory (goal-seek), whatever the file says.
     pub fixed: Vec<(ParamId, f64)>,
+    /// Above this many runs, monthly values are summarised as they are run rather than kept
+    /// for every trajectory (`Results::column_values` then has financial years only).
+    pub max_monthly_runs: usize,
 }
+
+/// Runs up to which every trajectory's monthly values are kept (about 32 KB a run at 10 years).
+pub const MAX_MONTHLY_RUNS: usize = 20_000;
+
+/// Trajectories run at a time when monthly values are summarised as they come.
+const CHUNK: usize = 4096;
 
 impl RunOptions {
     pub fn new(runs: usize, seed: u64) -> RunOptions {
@@ -30,6 +40,7 @@ impl RunOptions {
             sampling: Sampling::MonteCarlo,
             progress: false,
             fixed: Vec::new(),
+            max_monthly_runs: MAX_MONTHLY_RUNS,
         }
     }
 }
@@ -86,8 +97,11 @@ pub struct Results {
     pub metrics: Vec<Metric>,
     pub months: Vec<Period>,
     pub years: Vec<Period>,
-    /// Row per trajectory: metric-major, then months followed by years.
+    /// Row per trajectory: metric-major, then months followed by years; or, once `monthly`
+    /// is set, financial years only.
     pub values: Vec<f64>,
+    /// Monthly columns summarised as they were run (metric-major), when too many runs to keep.
+    pub monthly: Option<Vec<StreamSummary>>,
     /// The uncertain inputs each trajectory drew, and their names.
     pub inputs: InputBatch,
     pub input_names: Vec<String>,
@@ -98,8 +112,12 @@ impl Results {
         self.months.len() + self.years.len()
     }
 
-    fn row_len(&self) -> usize {
-        self.metrics.len() * self.n_periods()
+    /// Values stored per trajectory.
+    pub fn row_len(&self) -> usize {
+        match self.monthly {
+            None => self.metrics.len() * self.n_periods(),
+            Some(_) => self.metrics.len() * self.years.len(),
+        }
     }
 
     /// Column index of (metric, period) where period counts months first, then years.
@@ -107,15 +125,39 @@ impl Results {
         metric * self.n_periods() + period
     }
 
+    /// Where column `col` sits in a stored row, if every trajectory's value is kept.
+    fn stored(&self, col: usize) -> Option<usize> {
+        let (k, period) = (col / self.n_periods(), col % self.n_periods());
+        match self.monthly {
+            None => Some(col),
+            Some(_) => period
+                .checked_sub(self.months.len())
+                .map(|y| k * self.years.len() + y),
+        }
+    }
+
     pub fn metric_index(&self, name: &str) -> Option<usize> {
         self.metrics.iter().position(|m| m.name == name)
     }
 
-    /// Values of one column across trajectories.
+    /// Whether every trajectory's monthly values are kept (see `RunOptions::max_monthly_runs`).
+    pub fn has_monthly_values(&self) -> bool {
+        self.monthly.is_none()
+    }
+
+    /// Values of one column across trajectories. Financial-year columns always; monthly ones
+    /// only while `has_monthly_values` (callers that need them raise `max_monthly_runs`).
     pub fn column_values(&self, col: usize) -> Vec<f64> {
+        let i = self.stored(col).unwrap_or_else(|| {
+            panic!(
+                "column {col} is monthly, and monthly values were summarised, not kept, for \
+                 these {} runs (raise RunOptions::max_monthly_runs to keep them)",
+                self.runs
+            )
+        });
         self.values
             .chunks_exact(self.row_len())
-            .map(|r| r[col])
+            .map(|r| r[i])
             .collect()
     }
 
@@ -138,15 +180,82 @@ impl Results {
                 cols.iter_mut().map(|c| stats::summarise(c)).collect()
             })
             .collect();
-        blocks.into_iter().flatten().collect()
+        let stored: Vec<Summary> = blocks.into_iter().flatten().collect();
+        let Some(monthly) = &self.monthly else {
+            return stored;
+        };
+        let (n_m, n_y) = (self.months.len(), self.years.len());
+        let mut all = Vec::with_capacity(self.metrics.len() * self.n_periods());
+        for k in 0..self.metrics.len() {
+            all.extend(monthly[k * n_m..(k + 1) * n_m].iter().map(|m| m.summary()));
+            all.extend_from_slice(&stored[k * n_y..(k + 1) * n_y]);
+        }
+        all
+    }
+
+    /// Add `rows` (full rows of the next trajectories), switching to summarising monthly values
+    /// once there are more than `max_monthly_runs` trajectories.
+    fn absorb(&mut self, rows: Vec<f64>, max_monthly_runs: usize) {
+        let full_len = self.metrics.len() * self.n_periods();
+        let n = rows.len() / full_len;
+        if self.monthly.is_none() && self.runs + n > max_monthly_runs {
+            self.start_summarising_months();
+        }
+        if self.monthly.is_none() {
+            if self.values.is_empty() {
+                self.values = rows;
+            } else {
+                self.values.extend(rows);
+            }
+        } else {
+            self.summarise_months(rows);
+        }
+        self.runs += n;
+    }
+
+    /// Summarise the monthly values kept so far, and those to come as they are added.
+    fn start_summarising_months(&mut self) {
+        let kept = std::mem::take(&mut self.values);
+        self.monthly = Some(vec![
+            StreamSummary::default();
+            self.metrics.len() * self.months.len()
+        ]);
+        self.summarise_months(kept);
+    }
+
+    /// Feed the monthly columns of full `rows` to the running summaries and keep the years.
+    fn summarise_months(&mut self, rows: Vec<f64>) {
+        let (n_m, n_p) = (self.months.len(), self.n_periods());
+        let row_len = n_p * self.metrics.len();
+        let monthly = self.monthly.as_mut().expect("summarising months");
+        // A metric's months are side by side in a row: read them row by row.
+        monthly
+            .par_chunks_mut(n_m)
+            .enumerate()
+            .for_each(|(k, accs)| {
+                let mut cols = vec![Vec::with_capacity(rows.len() / row_len); n_m];
+                for r in rows.chunks_exact(row_len) {
+                    for (col, &x) in cols.iter_mut().zip(&r[k * n_p..k * n_p + n_m]) {
+                        col.push(x);
+                    }
+                }
+                for (acc, col) in accs.iter_mut().zip(cols) {
+                    acc.add_batch(col);
+                }
+            });
+        for row in rows.chunks_exact(n_p * self.metrics.len()) {
+            for k in 0..self.metrics.len() {
+                self.values
+                    .extend_from_slice(&row[k * n_p + n_m..(k + 1) * n_p]);
+            }
+        }
     }
 }
 
 /// Run `opts.runs` trajectories of `model`.
 pub fn run(model: &Model, opts: &RunOptions) -> Results {
     let bar = progress_bar(opts);
-    let mut results = run_batch(model, opts, 0, opts.runs, bar.as_ref());
-    results.runs = opts.runs;
+    let results = run_batch(model, opts, 0, opts.runs, bar.as_ref());
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -163,11 +272,60 @@ pub fn run_batch(
 ) -> Results {
     let metrics = metrics::all();
     let (months, years) = periods(model);
-    let n_periods = months.len() + years.len();
-    let row_len = metrics.len() * n_periods;
     let inputs = sample::draw_batch(model, opts.seed, first as u64, n, opts.sampling);
-    let mut values = vec![0.0; n * row_len];
+    let mut results = Results {
+        scenario: model.name.clone(),
+        runs: 0,
+        seed: opts.seed,
+        metrics,
+        months,
+        years,
+        values: Vec::new(),
+        monthly: None,
+        input_names: inputs
+            .ids
+            .iter()
+            .map(|&i| model.params.params[i].name.clone())
+            .collect(),
+        inputs,
+    };
+    // Everything at once when every value is kept; else a chunk at a time, so only one
+    // chunk's monthly values are held.
+    let chunk = if n > opts.max_monthly_runs {
+        // Room for every trajectory's years at once: growing by doubling would briefly hold
+        // the old and the new copy.
+        results.start_summarising_months();
+        let years = results.metrics.len() * results.years.len();
+        results.values.reserve_exact(n * years);
+        CHUNK
+    } else {
+        n.max(1)
+    };
+    let mut done = 0;
+    while done < n {
+        let m = chunk.min(n - done);
+        let rows = trajectories(model, opts, &results, first, done..done + m, bar);
+        results.absorb(rows, opts.max_monthly_runs);
+        done += m;
+    }
+    results
+}
+
+/// Full rows (every metric in every month and year) of batch rows `range`, trajectory indices
+/// counted from `first`.
+fn trajectories(
+    model: &Model,
+    opts: &RunOptions,
+    res: &Results,
+    first: usize,
+    range: std::ops::Range<usize>,
+    bar: Option<&ProgressBar>,
+) -> Vec<f64> {
+    let n_periods = res.n_periods();
+    let row_len = res.metrics.len() * n_periods;
+    let mut values = vec![0.0; range.len() * row_len];
     let m_count = model.clock.months;
+    let inputs = &res.inputs;
     // Work in runs of at least 64 trajectories so each thread reuses its buffers.
     values
         .par_chunks_mut(row_len)
@@ -176,15 +334,16 @@ pub fn run_batch(
         .for_each_init(
             || (Scratch::default(), vec![0.0; series::N_SERIES * m_count]),
             |(scratch, raw), (i, row)| {
+                let i = range.start + i;
                 let index = (first + i) as u64;
                 let mut d = Draw::from_inputs(model, &inputs.ids, inputs.row(i), opts.seed, index);
                 for &(id, x) in &opts.fixed {
                     d.set(id, x);
                 }
                 engine::simulate(model, &d, &mut Streams::new(opts.seed, index), scratch, raw);
-                for (k, metric) in metrics.iter().enumerate() {
+                for (k, metric) in res.metrics.iter().enumerate() {
                     let base = k * n_periods;
-                    for (j, p) in months.iter().chain(years.iter()).enumerate() {
+                    for (j, p) in res.months.iter().chain(res.years.iter()).enumerate() {
                         row[base + j] = metric.kind.value(raw, m_count, p.lo, p.hi);
                     }
                 }
@@ -193,21 +352,7 @@ pub fn run_batch(
                 }
             },
         );
-    Results {
-        scenario: model.name.clone(),
-        runs: n,
-        seed: opts.seed,
-        metrics,
-        months,
-        years,
-        values,
-        input_names: inputs
-            .ids
-            .iter()
-            .map(|&i| model.params.params[i].name.clone())
-            .collect(),
-        inputs,
-    }
+    values
 }
 
 /// One trajectory's raw monthly series (inputs by plain Monte Carlo, uncorrelated).
@@ -233,10 +378,13 @@ fn progress_bar(opts: &RunOptions) -> Option<ProgressBar> {
 pub const AUTO_BATCH: usize = 1000;
 
 impl Results {
-    fn extend(&mut self, more: Results) {
-        self.values.extend(more.values);
+    fn extend(&mut self, more: Results, max_monthly_runs: usize) {
+        assert!(
+            more.monthly.is_none(),
+            "a batch of --runs auto keeps its months"
+        );
         self.inputs.append(more.inputs);
-        self.runs += more.runs;
+        self.absorb(more.values, max_monthly_runs);
     }
 
     /// Columns watched by `--runs auto`: each headline metric in every financial year.
@@ -278,12 +426,18 @@ pub fn run_until(
         runs: max_runs,
         ..opts.clone()
     });
-    let mut results = run_batch(model, opts, 0, AUTO_BATCH.min(max_runs), bar.as_ref());
+    // Each batch keeps its months; `extend` summarises them once there are too many runs.
+    let batch = RunOptions {
+        max_monthly_runs: usize::MAX,
+        ..opts.clone()
+    };
+    let mut results = run_batch(model, &batch, 0, AUTO_BATCH.min(max_runs), bar.as_ref());
+    results.absorb(Vec::new(), opts.max_monthly_runs);
     let mut reached = results.precision_ratio(precision) <= 1.0;
     while !reached && results.runs < max_runs {
         let n = AUTO_BATCH.min(max_runs - results.runs);
-        let more = run_batch(model, opts, results.runs, n, bar.as_ref());
-        results.extend(more);
+        let more = run_batch(model, &batch, results.runs, n, bar.as_ref());
+        results.extend(more, opts.max_monthly_runs);
         reached = results.precision_ratio(precision) <= 1.0;
     }
     if let Some(b) = bar {

@@ -180,3 +180,59 @@ fn same_seed_same_results_on_one_and_two_threads() {
         "a different seed should give different draws"
     );
 }
+
+#[test]
+fn above_max_monthly_runs_months_are_summarised_and_years_kept() {
+    let m = model("scenarios/bcp/invest-784k.toml");
+    let full = run(&m, &RunOptions::new(600, 5));
+    let opts = RunOptions {
+        max_monthly_runs: 100,
+        ..RunOptions::new(600, 5)
+    };
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| run(&m, &opts));
+    let streamed = run(&m, &opts);
+    assert!(full.has_monthly_values() && !streamed.has_monthly_values());
+    let (a, b, c) = (full.summaries(), streamed.summaries(), one.summaries());
+    assert_eq!(a.len(), b.len());
+    // Debug text, so that NaN (a ratio with no events) compares equal to itself.
+    assert_eq!(
+        format!("{b:?}"),
+        format!("{c:?}"),
+        "the same at any thread count"
+    );
+    let n_m = full.months.len();
+    for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+        if i % full.n_periods() >= n_m {
+            assert_eq!(
+                format!("{x:?}"),
+                format!("{y:?}"),
+                "financial-year column {i}"
+            );
+            let bits = |v: Vec<f64>| v.into_iter().map(f64::to_bits).collect::<Vec<_>>();
+            assert_eq!(bits(full.column_values(i)), bits(streamed.column_values(i)));
+            continue;
+        }
+        assert_eq!(x.n, y.n);
+        if x.n == 0 {
+            continue;
+        }
+        assert!(
+            (x.mean - y.mean).abs() <= 1e-9 * x.mean.abs().max(1.0),
+            "column {i}"
+        );
+        assert!((x.sd - y.sd).abs() <= 1e-6 * x.sd.max(1.0), "column {i}");
+        // Each percentile within its own 95% order-statistic interval.
+        for (q, p) in [(1, 0), (3, 1), (5, 2)] {
+            let (lo, hi) = x.q_ci[p];
+            assert!(
+                y.q[q] >= lo && y.q[q] <= hi,
+                "column {i}: {} not in {lo}..{hi}",
+                y.q[q]
+            );
+        }
+    }
+}

@@ -7,6 +7,8 @@ use crate::model::{
     N_SETTINGS, POST16,
 };
 use rand::Rng as _;
+use rand_distr::weighted::WeightedAliasIndex;
+use rand_distr::Distribution;
 
 const RESOURCED: usize = 1;
 const AP: usize = 5;
@@ -28,9 +30,9 @@ pub struct Caseload {
     pub by_setting: [f64; N_SETTINGS],
     /// Places by setting this month (infinite where there is no limit).
     pub capacity: [f64; N_SETTINGS],
-    new_age_cum: [f64; 5],
-    school_cum: [f64; N_SETTINGS],
-    post16_cum: [f64; N_SETTINGS],
+    /// New plans' cells (`age * N_SETTINGS + setting`, the setting one the age allows) with
+    /// their probabilities from the age and setting mixes, drawn in constant time.
+    new_cell: Option<WeightedAliasIndex<f64>>,
     /// Monthly ceasing probability by age.
     cease: [f64; N_AGES],
     /// Share of new specialist placements that go independent by need (see the model).
@@ -39,23 +41,17 @@ pub struct Caseload {
     shifts: Vec<(usize, usize, f64)>,
 }
 
-fn cumulative<const N: usize>(w: [f64; N]) -> [f64; N] {
-    let mut acc = 0.0;
-    w.map(|x| {
-        acc += x;
-        acc
-    })
-}
-
 impl Caseload {
     pub fn init(&mut self, model: &Model, draw: &Draw) {
         let c = &model.caseload;
         let setting_totals = c.by_setting.map(|id| draw.get(id));
         let band_totals = c.by_age.map(|id| draw.get(id));
         self.cells = fit_age_setting(&setting_totals, &band_totals);
-        self.new_age_cum = cumulative(c.new_age.map(|id| draw.get(id)));
-        self.school_cum = cumulative(c.new_setting_school.map(|id| draw.get(id)));
-        self.post16_cum = cumulative(c.new_setting_post16.map(|id| draw.get(id)));
+        self.new_cell = new_cell_weights(
+            c.new_age.map(|id| draw.get(id)),
+            c.new_setting_school.map(|id| draw.get(id)),
+            c.new_setting_post16.map(|id| draw.get(id)),
+        );
         self.independent_by_need = c.independent_by_need.map(|id| draw.get(id));
         for a in 0..N_AGES {
             let annual = draw.get(c.ceasing[crate::model::age_band(a)]);
@@ -139,28 +135,11 @@ impl Caseload {
 
     /// A new plan: age and setting drawn from the new-plan mixes.
     pub fn add_new_plan(&mut self, rng: &mut Rng) {
-        let band = pick(&self.new_age_cum, rng.random::<f64>());
-        let (lo, hi) = (AGE_BANDS[band].1, AGE_BANDS[band].2);
-        let mut age = lo + (rng.random::<f64>() * (hi - lo + 1) as f64) as usize;
-        age = age.min(hi);
-        let mix = if age >= 16 {
-            &self.post16_cum
-        } else {
-            &self.school_cum
-        };
-        // Where the draw fell within its setting's share is itself uniform: the shifts and
-        // the by-need split below use it, so they take no extra random numbers and runs with
-        // and without them stay paired (common random numbers).
-        let (mut setting, mut v) = pick_within(mix, rng.random::<f64>());
-        if !allowed(age, setting) {
-            setting = if age >= 16 {
-                POST16
-            } else if age < 2 {
-                OTHER
-            } else {
-                MAINSTREAM
-            };
-        }
+        let cell = self.new_cell.as_ref().map_or(OTHER, |w| w.sample(rng));
+        let (age, mut setting) = (cell / N_SETTINGS, cell % N_SETTINGS);
+        // One more uniform for the shifts and the by-need split, drawn whether or not they
+        // apply, so runs with and without them stay paired (common random numbers).
+        let mut v: f64 = rng.random();
         for &(from, to, share) in &self.shifts {
             if setting == from && allowed(age, to) {
                 if v < share {
@@ -204,17 +183,18 @@ impl Caseload {
         let migration = (1.0 + net_migration).powf(1.0 / 12.0) - 1.0;
         let mut ceased = 0.0;
         let mut migrated = 0.0;
-        for a in 0..N_AGES {
-            let q = self.cease[a];
-            for x in &mut self.cells[a * N_SETTINGS..(a + 1) * N_SETTINGS] {
+        let mut by_setting = [0.0; N_SETTINGS];
+        for (row, &q) in self.cells.chunks_exact_mut(N_SETTINGS).zip(&self.cease) {
+            for (x, total) in row.iter_mut().zip(&mut by_setting) {
                 let c = *x * q;
                 let mig = (*x - c) * migration;
                 *x += mig - c;
+                *total += *x;
                 ceased += c;
                 migrated += mig;
             }
         }
-        self.retotal();
+        self.by_setting = by_setting;
         (ceased, migrated)
     }
 
@@ -288,26 +268,43 @@ impl Caseload {
     }
 }
 
-fn pick(cum: &[f64], u: f64) -> usize {
-    pick_within(cum, u).0
+/// Shares of `w` (all on the last entry when they sum to zero).
+fn shares<const N: usize>(w: [f64; N]) -> [f64; N] {
+    let total: f64 = w.iter().sum();
+    if total > 0.0 {
+        w.map(|x| x / total)
+    } else {
+        std::array::from_fn(|i| f64::from(u8::from(i == N - 1)))
+    }
 }
 
-/// The index `u` falls in, and where within that index's share it fell (from 0 to 1).
-fn pick_within(cum: &[f64], u: f64) -> (usize, f64) {
-    let total = cum[cum.len() - 1];
-    let target = u * total;
-    let i = cum
-        .iter()
-        .position(|&c| c > target)
-        .unwrap_or(cum.len() - 1);
-    let lower = if i == 0 { 0.0 } else { cum[i - 1] };
-    let width = cum[i] - lower;
-    let v = if width > 0.0 {
-        ((target - lower) / width).clamp(0.0, 1.0 - f64::EPSILON)
-    } else {
-        0.0
-    };
-    (i, v)
+/// Probabilities of a new plan's cell: age band by `ages`, age uniform within the band, setting
+/// by the school or post-16 mix, a setting the age cannot hold replaced by the one it can.
+fn new_cell_weights(
+    ages: [f64; 5],
+    school: [f64; N_SETTINGS],
+    post16: [f64; N_SETTINGS],
+) -> Option<WeightedAliasIndex<f64>> {
+    let (ages, school, post16) = (shares(ages), shares(school), shares(post16));
+    let mut w = vec![0.0; N_AGES * N_SETTINGS];
+    for (b, &(_, lo, hi)) in AGE_BANDS.iter().enumerate() {
+        for age in lo..=hi {
+            let mix = if age >= 16 { &post16 } else { &school };
+            for (s, &p) in mix.iter().enumerate() {
+                let setting = if allowed(age, s) {
+                    s
+                } else if age >= 16 {
+                    POST16
+                } else if age < 2 {
+                    OTHER
+                } else {
+                    MAINSTREAM
+                };
+                w[age * N_SETTINGS + setting] += ages[b] / (hi - lo + 1) as f64 * p;
+            }
+        }
+    }
+    WeightedAliasIndex::new(w).ok()
 }
 
 /// Plans by age and setting matching the setting totals and age-band totals, by iterative

@@ -14,8 +14,7 @@ use crate::model::{
     Intervention, Model, ADVICE, CASE_OFFICER, DECISION, DRAFTING, N_ROLES, N_SETTINGS,
 };
 use draw::{Draw, Rng, Streams};
-use queue::{Case, StageQueue};
-use rand::Rng as _;
+use queue::{binomial, Done, StageQueue};
 use rand_distr::{Distribution, Gamma, Poisson};
 
 /// Offset of week 0 in the by-request-week counts (room for the oldest open case).
@@ -27,7 +26,7 @@ const THRESHOLDS: [i32; 2] = [20, 52];
 #[derive(Debug, Default)]
 pub struct Scratch {
     stages: [StageQueue; 3],
-    done: Vec<Case>,
+    done: Vec<Done>,
     open_by_week: Vec<u32>,
     /// Appeals won, re-entering assessment, by week (ring).
     appeals: Vec<u32>,
@@ -49,19 +48,19 @@ struct Ages<'a> {
 }
 
 impl Ages<'_> {
-    fn open_case(&mut self, request_week: i32) {
-        self.open_by_week[(request_week + OFFSET as i32) as usize] += 1;
-        self.open += 1;
+    fn open_cases(&mut self, request_week: i32, n: u32) {
+        self.open_by_week[(request_week + OFFSET as i32) as usize] += n;
+        self.open += n;
     }
 
-    fn close_case(&mut self, request_week: i32, now: i32) {
+    fn close_cases(&mut self, request_week: i32, n: u32, now: i32) {
         let i = (request_week + OFFSET as i32) as usize;
-        self.open_by_week[i] -= 1;
-        self.open -= 1;
+        self.open_by_week[i] -= n;
+        self.open -= n;
         for (k, thr) in THRESHOLDS.iter().enumerate() {
             if i < self.next_cohort[k] {
                 debug_assert!(now - request_week > *thr);
-                self.over[k] -= 1;
+                self.over[k] -= n;
             }
         }
     }
@@ -78,49 +77,6 @@ impl Ages<'_> {
     }
 }
 
-/// Cumulative probabilities of a geometric number of extra weeks (0, 1, 2, ...) with the given
-/// mean, so each case needs one uniform draw and a short scan instead of a logarithm.
-fn geometric_table(mean: f64) -> Vec<f64> {
-    let mut cdf = Vec::new();
-    if mean <= 0.0 {
-        cdf.push(1.0);
-        return cdf;
-    }
-    let q = mean / (1.0 + mean); // P(extra >= k+1 | extra >= k)
-    let mut tail = 1.0;
-    for _ in 0..100 {
-        tail *= q;
-        cdf.push(1.0 - tail);
-        if tail < 1e-12 {
-            break;
-        }
-    }
-    *cdf.last_mut().expect("not empty") = 1.0;
-    cdf
-}
-
-fn geometric_extra(cdf: &[f64], rng: &mut Rng) -> i32 {
-    let u: f64 = rng.random::<f64>();
-    cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1) as i32
-}
-
-/// Put a case on a stage in week `now`: it may finish once the stage's minimum weeks and a
-/// random extra have passed.
-fn start_stage(
-    queue: &mut StageQueue,
-    request_week: i32,
-    now: i32,
-    min_weeks: i32,
-    extra: &[f64],
-    rng: &mut Rng,
-) {
-    queue.push(Case {
-        request_week,
-        ready_week: now + min_weeks + geometric_extra(extra, rng),
-        remaining: 1.0,
-    });
-}
-
 /// Run one trajectory; `out` holds `N_SERIES * months` values, series-major.
 pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, out: &mut [f64]) {
     let clock = &model.clock;
@@ -135,8 +91,6 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
 
     // Stage parameters
     let min_w: [i32; 3] = [0, 1, 2].map(|s| d.get(model.stages[s].min_weeks).round() as i32);
-    let extra_w: [Vec<f64>; 3] =
-        [0, 1, 2].map(|s| geometric_table(d.get(model.stages[s].extra_weeks)));
     let hours: [[f64; N_ROLES]; 3] = [0, 1, 2].map(|s| model.stages[s].hours.map(|h| d.get(h)));
     let appeal_p = d.get(model.demand.appeal_rate) * d.get(model.demand.appeal_success);
     let appeal_weeks =
@@ -148,8 +102,8 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
     let review_hours = d.get(model.reviews.hours);
     let review_reserved = d.get(model.reviews.reserved_share);
 
-    for st in &mut sc.stages {
-        st.clear();
+    for (s, st) in sc.stages.iter_mut().enumerate() {
+        st.reset(d.get(model.stages[s].extra_weeks));
     }
     sc.open_by_week.clear();
     sc.open_by_week.resize(OFFSET + n_weeks + 1, 0);
@@ -164,24 +118,22 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
         open: 0,
     };
 
-    // Cases open at the start, oldest first within each stage.
-    let mut initial: Vec<(usize, i32)> = Vec::new();
+    // Cases open at the start, oldest first within each stage, counted by age in weeks.
+    let mut initial = vec![[0u32; 3]; MAX_OPEN_AGE_WEEKS as usize + 1];
     for c in &model.pipeline {
         let n = d.get(c.count).round().max(0.0) as usize;
         for i in 0..n {
             let span = (c.age_high - c.age_low) as f64;
             let age = c.age_low as f64 + span * (i as f64 + 0.5) / n as f64;
-            initial.push((c.stage, -(age.round() as i32)));
+            initial[(age.round() as usize).min(MAX_OPEN_AGE_WEEKS as usize)][c.stage] += 1;
         }
     }
-    initial.sort_by_key(|&(s, rw)| (s, rw));
-    for (s, rw) in initial {
-        sc.stages[s].push(Case {
-            request_week: rw,
-            ready_week: 0,
-            remaining: 1.0,
-        });
-        ages.open_case(rw);
+    for s in [DECISION, ADVICE, DRAFTING] {
+        for (age, counts) in initial.iter().enumerate().rev() {
+            let rw = -(age as i32);
+            sc.stages[s].push(rw, 0, counts[s], false);
+            ages.open_cases(rw, counts[s]);
+        }
     }
 
     let mut reviews_due = d.get(model.reviews.overdue_at_start);
@@ -225,18 +177,12 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
             }
         };
         rec(out, series::REQUESTS, m, n as f64);
-        for _ in 0..n {
-            let (q, extra) = (&mut sc.stages[DECISION], &extra_w[DECISION]);
-            start_stage(q, now, now, min_w[DECISION], extra, &mut rngs.cases);
-            ages.open_case(now);
-        }
+        sc.stages[DECISION].push(now, now + min_w[DECISION], n, true);
+        ages.open_cases(now, n);
         // Refusals overturned on appeal come back as new assessments.
         let back = std::mem::take(&mut sc.appeals[w % queue::MAX_WAIT_WEEKS]);
-        for _ in 0..back {
-            let (q, extra) = (&mut sc.stages[ADVICE], &extra_w[ADVICE]);
-            start_stage(q, now, now, min_w[ADVICE], extra, &mut rngs.cases);
-            ages.open_case(now);
-        }
+        sc.stages[ADVICE].push(now, now + min_w[ADVICE], back, true);
+        ages.open_cases(now, back);
 
         // Hours this week by role; part of case officers' time is kept for annual reviews.
         let mut avail: [f64; N_ROLES] = [0, 1, 2].map(|r| sc.staffing.roles[r].weekly_hours);
@@ -267,7 +213,8 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
             };
             sc.done.clear();
             sc.stages[stage].release(now, &mut sc.done);
-            let used = sc.stages[stage].serve(units, backlog_units, now, &mut sc.done);
+            let used =
+                sc.stages[stage].serve(units, backlog_units, now, &mut sc.done, &mut rngs.cases);
             if used.is_finite() {
                 let from_backlog = used.min(backlog_units);
                 for r in 0..N_ROLES {
@@ -276,53 +223,50 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
                 }
             }
             for i in 0..sc.done.len() {
-                let c = sc.done[i];
-                let waited = now - c.request_week;
+                let Done {
+                    request_week: rw,
+                    count: n,
+                } = sc.done[i];
+                let waited = now - rw;
+                let nf = f64::from(n);
                 match stage {
                     DECISION => {
-                        rec(out, series::DECISIONS, m, 1.0);
+                        rec(out, series::DECISIONS, m, nf);
                         if waited <= 6 {
-                            rec(out, series::DECISIONS_6W, m, 1.0);
+                            rec(out, series::DECISIONS_6W, m, nf);
                         }
-                        if rngs.cases.random::<f64>() < sc.refusal[m] {
-                            rec(out, series::REFUSALS, m, 1.0);
-                            ages.close_case(c.request_week, now);
-                            if rngs.cases.random::<f64>() < appeal_p {
-                                sc.appeals[(w + appeal_weeks) % queue::MAX_WAIT_WEEKS] += 1;
-                            }
-                        } else {
-                            let (q, extra) = (&mut sc.stages[ADVICE], &extra_w[ADVICE]);
-                            let rw = c.request_week;
-                            start_stage(q, rw, now, min_w[ADVICE], extra, &mut rngs.cases);
-                        }
+                        let refused = binomial(n, sc.refusal[m], &mut rngs.cases);
+                        rec(out, series::REFUSALS, m, f64::from(refused));
+                        ages.close_cases(rw, refused, now);
+                        let won = binomial(refused, appeal_p, &mut rngs.cases);
+                        sc.appeals[(w + appeal_weeks) % queue::MAX_WAIT_WEEKS] += won;
+                        sc.stages[ADVICE].push(rw, now + min_w[ADVICE], n - refused, true);
                     }
                     ADVICE => {
                         // Plans per assessment; above 1 an assessment sometimes stands for a
                         // second plan (SEN2 counts more new plans than requests agreed).
                         let rate = plan_rate[fy];
-                        let plans = rate.floor() as u32
-                            + u32::from(rngs.cases.random::<f64>() < rate.fract());
-                        for k in 0..plans {
-                            if k > 0 {
-                                ages.open_case(c.request_week);
-                            }
-                            let (q, extra) = (&mut sc.stages[DRAFTING], &extra_w[DRAFTING]);
-                            let rw = c.request_week;
-                            start_stage(q, rw, now, min_w[DRAFTING], extra, &mut rngs.cases);
-                        }
-                        if plans == 0 {
-                            rec(out, series::NO_PLAN, m, 1.0);
-                            ages.close_case(c.request_week, now);
+                        let whole = rate.floor() as u32;
+                        let more = binomial(n, rate.fract(), &mut rngs.cases);
+                        let plans = whole * n + more;
+                        let no_plan = if whole == 0 { n - more } else { 0 };
+                        ages.open_cases(rw, plans - (n - no_plan));
+                        sc.stages[DRAFTING].push(rw, now + min_w[DRAFTING], plans, true);
+                        if no_plan > 0 {
+                            rec(out, series::NO_PLAN, m, f64::from(no_plan));
+                            ages.close_cases(rw, no_plan, now);
                         }
                     }
                     _ => {
-                        rec(out, series::NEW_PLANS, m, 1.0);
+                        rec(out, series::NEW_PLANS, m, nf);
                         if waited <= 20 {
-                            rec(out, series::PLANS_20W, m, 1.0);
+                            rec(out, series::PLANS_20W, m, nf);
                         }
-                        rec(out, series::WEEKS_TO_PLAN, m, waited as f64);
-                        ages.close_case(c.request_week, now);
-                        sc.caseload.add_new_plan(&mut rngs.placement);
+                        rec(out, series::WEEKS_TO_PLAN, m, waited as f64 * nf);
+                        ages.close_cases(rw, n, now);
+                        for _ in 0..n {
+                            sc.caseload.add_new_plan(&mut rngs.placement);
+                        }
                     }
                 }
             }

@@ -2,6 +2,7 @@
 
 pub mod metrics;
 pub mod sensitivity;
+pub mod stream;
 
 /// Percentiles reported for every metric and period.
 pub const PERCENTILES: [f64; 7] = [5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0];
@@ -23,7 +24,7 @@ pub struct Summary {
 /// Percentiles whose confidence intervals are reported.
 pub const CI_PERCENTILES: [f64; 3] = [10.0, 50.0, 90.0];
 
-/// Summary of `values` (NaN = undefined in that trajectory, left out). Sorts in place.
+/// Summary of `values` (NaN = undefined in that trajectory, left out). Reorders in place.
 pub fn summarise(values: &mut [f64]) -> Summary {
     let mut n = 0;
     for i in 0..values.len() {
@@ -49,7 +50,7 @@ pub fn summarise(values: &mut [f64]) -> Summary {
     } else {
         0.0
     };
-    v.sort_unstable_by(f64::total_cmp);
+    select_ranks(v);
     let sd = var.sqrt();
     Summary {
         mean,
@@ -61,16 +62,65 @@ pub fn summarise(values: &mut [f64]) -> Summary {
     }
 }
 
+/// Put at each rank `summarise` reads the value a full sort would put there (selection, not a
+/// sort: the reported order statistics are the same, found in linear time).
+fn select_ranks(v: &mut [f64]) {
+    let n = v.len();
+    let mut ranks: Vec<usize> = Vec::with_capacity(2 * (PERCENTILES.len() + CI_PERCENTILES.len()));
+    for p in PERCENTILES {
+        let (lo, hi, _) = interpolation_ranks(n, p / 100.0);
+        ranks.extend([lo, hi]);
+    }
+    for p in CI_PERCENTILES {
+        let (lo, hi) = ci_ranks(n, p / 100.0);
+        ranks.extend([lo, hi]);
+    }
+    ranks.sort_unstable();
+    ranks.dedup();
+    if n <= 1024 {
+        // A sort is quicker than a dozen selections on few values.
+        v.sort_unstable_by(f64::total_cmp);
+    } else {
+        select_all(v, &ranks);
+    }
+}
+
+/// Selection at several ascending `ranks`: the middle one first, then each side with its own.
+fn select_all(v: &mut [f64], ranks: &[usize]) {
+    if ranks.is_empty() {
+        return;
+    }
+    let mid = ranks.len() / 2;
+    let r = ranks[mid];
+    let (left, _, right) = v.select_nth_unstable_by(r, f64::total_cmp);
+    select_all(left, &ranks[..mid]);
+    let above: Vec<usize> = ranks[mid + 1..].iter().map(|&x| x - r - 1).collect();
+    select_all(right, &above);
+}
+
+/// Ranks of the order statistics around quantile `p` of `n` values, and the weight of the upper.
+fn interpolation_ranks(n: usize, p: f64) -> (usize, usize, f64) {
+    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    (lo, h.ceil() as usize, h - lo as f64)
+}
+
+/// Ranks bounding the 95% order-statistic interval of quantile `p` of `n` values.
+fn ci_ranks(n: usize, p: f64) -> (usize, usize) {
+    let n_f = n as f64;
+    let half = 1.96 * (n_f * p * (1.0 - p)).sqrt();
+    let lo = ((n_f * p - half).floor().max(1.0) as usize).min(n) - 1;
+    let hi = ((n_f * p + half).ceil().max(1.0) as usize).min(n) - 1;
+    (lo, hi)
+}
+
 /// Distribution-free 95% confidence interval of the `p` quantile of sorted data: the order
 /// statistics at ranks n*p -/+ 1.96*sqrt(n*p*(1-p)) (normal approximation to the binomial).
 pub fn quantile_ci(v: &[f64], p: f64) -> (f64, f64) {
-    let n = v.len() as f64;
     if v.is_empty() {
         return (f64::NAN, f64::NAN);
     }
-    let half = 1.96 * (n * p * (1.0 - p)).sqrt();
-    let lo = ((n * p - half).floor().max(1.0) as usize).min(v.len()) - 1;
-    let hi = ((n * p + half).ceil().max(1.0) as usize).min(v.len()) - 1;
+    let (lo, hi) = ci_ranks(v.len(), p);
     (v[lo], v[hi])
 }
 
@@ -88,10 +138,8 @@ pub fn quantile_sorted(v: &[f64], p: f64) -> f64 {
     if v.is_empty() {
         return f64::NAN;
     }
-    let h = (v.len() - 1) as f64 * p.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+    let (lo, hi, w) = interpolation_ranks(v.len(), p);
+    v[lo] + w * (v[hi] - v[lo])
 }
 
 /// Share of trajectories where `pred` holds, among those where the value is defined.
@@ -117,6 +165,16 @@ mod tests {
         assert!((s.mean_se - s.sd / 101f64.sqrt()).abs() < 1e-12);
         let (lo, hi) = s.q_ci[1];
         assert!(lo < 51.0 && hi > 51.0 && hi - lo < 25.0, "{lo} {hi}");
+        // Selection reads the same order statistics a sort does.
+        for n in [1, 2, 3, 10, 99, 1000, 5000] {
+            let mut v: Vec<f64> = (0..n).map(|i| ((i * 7919 + 13) % 101) as f64).collect();
+            let mut sorted = v.clone();
+            sorted.sort_by(f64::total_cmp);
+            let s = summarise(&mut v);
+            let want_q = PERCENTILES.map(|p| quantile_sorted(&sorted, p / 100.0));
+            let want_ci = CI_PERCENTILES.map(|p| quantile_ci(&sorted, p / 100.0));
+            assert_eq!((s.q, s.q_ci), (want_q, want_ci), "n = {n}");
+        }
         let mut w = vec![f64::NAN, 2.0, 4.0];
         let s = summarise(&mut w);
         assert_eq!((s.n, s.q[3]), (2, 3.0));

@@ -1,0 +1,106 @@
+//! Summaries of a column too long to keep (monthly values over very many runs): exact count and
+//! mean, sd by Welford's updates, quantiles from a t-digest. Fed batch by batch in trajectory
+//! order, so the result does not depend on the thread count.
+
+use super::{Summary, CI_PERCENTILES, PERCENTILES};
+use tdigest::TDigest;
+
+/// Centroids the digest keeps: quantiles within a few hundredths of a percentile in rank.
+const COMPRESSION: usize = 400;
+
+#[derive(Debug, Clone)]
+pub struct StreamSummary {
+    n: usize,
+    sum: f64,
+    mean: f64,
+    m2: f64,
+    digest: TDigest,
+}
+
+impl Default for StreamSummary {
+    fn default() -> Self {
+        StreamSummary {
+            n: 0,
+            sum: 0.0,
+            mean: 0.0,
+            m2: 0.0,
+            digest: TDigest::new_with_size(COMPRESSION),
+        }
+    }
+}
+
+impl StreamSummary {
+    /// Add the next trajectories' values (NaN = undefined in that trajectory, left out).
+    pub fn add_batch(&mut self, mut values: Vec<f64>) {
+        values.retain(|x| !x.is_nan());
+        for &x in &values {
+            self.n += 1;
+            self.sum += x;
+            let d = x - self.mean;
+            self.mean += d / self.n as f64;
+            self.m2 += d * (x - self.mean);
+        }
+        if !values.is_empty() {
+            self.digest = self.digest.merge_unsorted(values);
+        }
+    }
+
+    /// The same figures `stats::summarise` gives, the quantiles and their order-statistic
+    /// intervals read from the digest.
+    pub fn summary(&self) -> Summary {
+        let n = self.n;
+        if n == 0 {
+            return super::summarise(&mut []);
+        }
+        let q = |p: f64| self.digest.estimate_quantile(p).unwrap_or(f64::NAN);
+        let sd = if n > 1 {
+            (self.m2 / (n - 1) as f64).sqrt()
+        } else {
+            0.0
+        };
+        let nf = n as f64;
+        Summary {
+            mean: self.sum / nf,
+            sd,
+            q: PERCENTILES.map(|p| q(p / 100.0)),
+            n,
+            mean_se: sd / nf.sqrt(),
+            q_ci: CI_PERCENTILES.map(|p| {
+                let p = p / 100.0;
+                let half = 1.96 * (p * (1.0 - p) / nf).sqrt();
+                (q((p - half).max(0.0)), q((p + half).min(1.0)))
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streamed_summary_matches_the_exact_one() {
+        let v: Vec<f64> = (0..50_000)
+            .map(|i| ((i * 7919) % 50_000) as f64 / 10.0)
+            .collect();
+        let mut s = StreamSummary::default();
+        for chunk in v.chunks(4096) {
+            s.add_batch(chunk.to_vec());
+        }
+        s.add_batch(vec![f64::NAN]);
+        let got = s.summary();
+        let want = super::super::summarise(&mut v.clone());
+        assert_eq!(got.n, want.n);
+        assert_eq!(got.mean, want.mean);
+        assert!((got.sd - want.sd).abs() < 1e-9 * want.sd);
+        for (a, b) in got.q.iter().zip(&want.q) {
+            assert!((a - b).abs() < 5.0, "{a} vs {b}");
+        }
+        for (a, b) in got.q_ci.iter().zip(&want.q_ci) {
+            assert!(
+                (a.0 - b.0).abs() < 10.0 && (a.1 - b.1).abs() < 10.0,
+                "{a:?} {b:?}"
+            );
+        }
+    }
+}
