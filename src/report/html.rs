@@ -232,7 +232,7 @@ fn probabilities(report: &Report<'_>, h: &mut String) {
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     for e in &EVENTS {
-        let _ = write!(h, "<tr><th>{}</th>", esc(event_label(e.name)));
+        let _ = write!(h, "<tr><th>{}</th>", esc(e.label));
         for p in &r.years {
             match report.probability(e.name, &p.label) {
                 Some(x) if x.is_finite() => {
@@ -249,13 +249,13 @@ fn probabilities(report: &Report<'_>, h: &mut String) {
             let text = match report.first_year(e.name, level) {
                 Some((y, p)) => format!(
                     "{}: first at least {:.0}% likely in {y} ({:.0}%).",
-                    event_label(e.name),
+                    e.label,
                     100.0 * level,
                     100.0 * p
                 ),
                 None => format!(
                     "{}: not {:.0}% likely in any year of the projection.",
-                    event_label(e.name),
+                    e.label,
                     100.0 * level
                 ),
             };
@@ -263,14 +263,6 @@ fn probabilities(report: &Report<'_>, h: &mut String) {
         }
     }
     h.push_str("</ul>\n</section>\n");
-}
-
-fn event_label(name: &str) -> &str {
-    match name {
-        "dsg_in_year_balance_ge_0" => "In-year DSG balance of zero or better",
-        "plans_within_20_weeks_pct_ge_60" => "At least 60% of plans within 20 weeks",
-        other => other,
-    }
 }
 
 /// The inputs that move the headline money outcome most, in the override's last year (or the

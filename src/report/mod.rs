@@ -23,6 +23,8 @@ use std::path::{Path, PathBuf};
 /// A probability reported per financial year.
 pub struct Event {
     pub name: &'static str,
+    /// What it means, for a reader of the page and the workbook.
+    pub label: &'static str,
     pub metric: &'static str,
     pub test: fn(f64) -> bool,
 }
@@ -30,11 +32,13 @@ pub struct Event {
 pub const EVENTS: [Event; 2] = [
     Event {
         name: "dsg_in_year_balance_ge_0",
+        label: "DSG in-year balance of £0 or better",
         metric: "dsg_in_year_balance",
         test: |x| x >= 0.0,
     },
     Event {
         name: "plans_within_20_weeks_pct_ge_60",
+        label: "60% or more of plans issued within 20 weeks",
         metric: "plans_within_20_weeks_pct",
         test: |x| x >= 60.0,
     },

@@ -275,14 +275,6 @@ const HEADLINES: [(&str, &str); 10] = [
     ),
 ];
 
-fn event_label(event: &str) -> &str {
-    match event {
-        "dsg_in_year_balance_ge_0" => "P(DSG in-year balance is £0 or better)",
-        "plans_within_20_weeks_pct_ge_60" => "P(60% or more of plans issued within 20 weeks)",
-        other => other,
-    }
-}
-
 fn summary_sheet(report: &Report<'_>, model: &Model, f: &Styles) -> Result<Worksheet> {
     let r = report.results;
     let mut sh = Sheet::new(SHEETS[0], f)?;
@@ -305,7 +297,7 @@ fn summary_sheet(report: &Report<'_>, model: &Model, f: &Styles) -> Result<Works
     sh.row += 1;
     sh.text(&["Probabilities", "Event", "Statistic"], Some(&f.header))?;
     for e in &EVENTS {
-        sh.ws.write_string(sh.row, 0, event_label(e.name))?;
+        sh.ws.write_string(sh.row, 0, &format!("P({})", e.label))?;
         sh.ws.write_string(sh.row, COL_METRIC, e.name)?;
         sh.ws.write_string(sh.row, COL_STAT, "P")?;
         for (c, (label, _)) in ys.iter().enumerate() {
@@ -323,7 +315,7 @@ fn summary_sheet(report: &Report<'_>, model: &Model, f: &Styles) -> Result<Works
     )?;
     for e in &EVENTS {
         for level in MILESTONES {
-            sh.ws.write_string(sh.row, 0, event_label(e.name))?;
+            sh.ws.write_string(sh.row, 0, &format!("P({})", e.label))?;
             sh.ws.write_string(sh.row, COL_METRIC, e.name)?;
             sh.ws
                 .write_number_with_format(sh.row, COL_STAT, level, &f.prob)?;
