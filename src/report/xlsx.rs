@@ -297,7 +297,7 @@ fn summary_sheet(report: &Report<'_>, model: &Model, f: &Styles) -> Result<Works
     sh.row += 1;
     sh.text(&["Probabilities", "Event", "Statistic"], Some(&f.header))?;
     for e in &EVENTS {
-        sh.ws.write_string(sh.row, 0, &format!("P({})", e.label))?;
+        sh.ws.write_string(sh.row, 0, format!("P({})", e.label))?;
         sh.ws.write_string(sh.row, COL_METRIC, e.name)?;
         sh.ws.write_string(sh.row, COL_STAT, "P")?;
         for (c, (label, _)) in ys.iter().enumerate() {
@@ -315,7 +315,7 @@ fn summary_sheet(report: &Report<'_>, model: &Model, f: &Styles) -> Result<Works
     )?;
     for e in &EVENTS {
         for level in MILESTONES {
-            sh.ws.write_string(sh.row, 0, &format!("P({})", e.label))?;
+            sh.ws.write_string(sh.row, 0, format!("P({})", e.label))?;
             sh.ws.write_string(sh.row, COL_METRIC, e.name)?;
             sh.ws
                 .write_number_with_format(sh.row, COL_STAT, level, &f.prob)?;
