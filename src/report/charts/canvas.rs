@@ -33,6 +33,45 @@ pub const GREY: RGBColor = RGBColor(128, 128, 128);
 pub const INK: RGBColor = RGBColor(30, 30, 30);
 pub const GRID: RGBColor = RGBColor(225, 225, 225);
 
+/// A plot over months: real dates along x, values in `unit` up the y axis described by
+/// `y_desc`, with the grid and labels every dated chart shares.
+pub fn dated_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    unit: super::axis::Unit,
+    y_desc: &str,
+) -> Result<
+    ChartContext<'a, DB, Cartesian2d<super::axis::Ticked, plotters::coord::types::RangedCoordf64>>,
+>
+where
+    DB::ErrorType: 'static,
+{
+    use super::axis;
+    let fmt_y = move |v: &f64| unit.tick(*v);
+    let fmt_x = |v: &f64| axis::date_label(*v);
+    let ticks = axis::date_ticks(x.start, x.end);
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(10)
+        .margin_right(30)
+        .margin_top(20)
+        .x_label_area_size(36)
+        .y_label_area_size(90)
+        .build_cartesian_2d(axis::Ticked::new(x, ticks), y)?;
+    chart
+        .configure_mesh()
+        .x_label_formatter(&fmt_x)
+        .y_label_formatter(&fmt_y)
+        .y_labels(axis::VALUE_TICKS)
+        .max_light_lines(0)
+        .bold_line_style(GRID)
+        .y_desc(y_desc)
+        .label_style(text(16, INK))
+        .axis_desc_style(text(15, INK))
+        .draw()?;
+    Ok(chart)
+}
+
 /// How a legend entry is drawn.
 #[derive(Debug, Clone, Copy)]
 pub enum Key {

@@ -297,27 +297,7 @@ impl Fan {
         } else {
             y1
         };
-        let unit = self.unit;
-        let fmt_y = move |v: &f64| unit.tick(*v);
-        let fmt_x = |v: &f64| axis::date_label(*v);
-        let mut chart = ChartBuilder::on(area)
-            .margin_left(10)
-            .margin_right(30)
-            .margin_top(20)
-            .x_label_area_size(36)
-            .y_label_area_size(90)
-            .build_cartesian_2d(axis::Ticked::new(x0..x1, axis::date_ticks(x0, x1)), y0..y1)?;
-        chart
-            .configure_mesh()
-            .x_label_formatter(&fmt_x)
-            .y_label_formatter(&fmt_y)
-            .y_labels(axis::VALUE_TICKS)
-            .max_light_lines(0)
-            .bold_line_style(canvas::GRID)
-            .y_desc(self.y_desc.as_str())
-            .label_style(canvas::text(16, INK))
-            .axis_desc_style(canvas::text(15, INK))
-            .draw()?;
+        let mut chart = canvas::dated_chart(area, x0..x1, y0..y1, self.unit, self.y_desc.as_str())?;
         if y0 < 0.0 && y1 > 0.0 {
             chart.draw_series(std::iter::once(PathElement::new(
                 vec![(x0, 0.0), (x1, 0.0)],

@@ -98,26 +98,13 @@ impl Stacked {
                 .chain(self.history.iter().map(|m| m.y)),
             true,
         );
-        let fmt_y = |v: &f64| Unit::Count.tick(*v);
-        let fmt_x = |v: &f64| axis::date_label(*v);
-        let mut chart = ChartBuilder::on(area)
-            .margin_left(10)
-            .margin_right(30)
-            .margin_top(20)
-            .x_label_area_size(36)
-            .y_label_area_size(90)
-            .build_cartesian_2d(axis::Ticked::new(x0..x1, axis::date_ticks(x0, x1)), 0.0..y1)?;
-        chart
-            .configure_mesh()
-            .x_label_formatter(&fmt_x)
-            .y_label_formatter(&fmt_y)
-            .y_labels(axis::VALUE_TICKS)
-            .max_light_lines(0)
-            .bold_line_style(canvas::GRID)
-            .y_desc("plans in place at month end")
-            .label_style(canvas::text(16, INK))
-            .axis_desc_style(canvas::text(15, INK))
-            .draw()?;
+        let mut chart = canvas::dated_chart(
+            area,
+            x0..x1,
+            0.0..y1,
+            Unit::Count,
+            "plans in place at month end",
+        )?;
         for (j, (color, _)) in self.layers.iter().enumerate() {
             let mut pts: Vec<(f64, f64)> = (0..n).map(|i| (self.xs[i], tops[j + 1][i])).collect();
             pts.extend((0..n).rev().map(|i| (self.xs[i], tops[j][i])));
