@@ -54,10 +54,11 @@ pub fn sentences(report: &Report<'_>, model: &Model) -> Vec<String> {
             money(s.q[3])
         ));
     }
+    let points = fmt_sig(200.0 * stats::probability_se(0.5, r.runs));
+    let plural = if points == "1" { "" } else { "s" };
     out.push(format!(
-        "These figures come from {} simulated futures; a probability is good to about ±{} percentage points (two standard errors at 50%).",
+        "These figures come from {} simulated futures; a probability is good to about ±{points} percentage point{plural} (two standard errors at 50%).",
         count(r.runs as f64),
-        fmt_sig(200.0 * stats::probability_se(0.5, r.runs))
     ));
     out
 }
