@@ -4,9 +4,9 @@
 //! report files. `benches/README.md` records the figures.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use rand::Rng as _;
-use sendcast::engine::draw::stream;
-use sendcast::engine::{series, Scratch};
+use rand::{Rng as _, RngCore as _};
+use sendcast::engine::draw::{stream, Draw, Rng, Streams};
+use sendcast::engine::{series, simulate, Scratch};
 use sendcast::model::Model;
 use sendcast::report::{Formats, Report, RunInfo};
 use sendcast::run::{run, trajectory, RunOptions};
@@ -26,28 +26,37 @@ fn with_horizon(years: usize) -> Model {
     sendcast::load_model(&file).unwrap()
 }
 
-/// Random variates one baseline trajectory draws, counted from what it did: per request a
-/// decision delay and a refusal draw; per assessment an advice delay and a plan draw; per plan a
-/// drafting delay and three placement draws (age band, age, setting); about three a week for
-/// Poisson arrivals; staff turnover and recruitment a few a month.
+/// 64-bit words one baseline trajectory takes from its four process streams (arrivals, case
+/// outcomes, staff, placements), averaged over 200 trajectories and counted exactly: each
+/// stream's end state is found by stepping a copy of its start state. A uniform takes one word;
+/// a Poisson, gamma or large binomial takes several. The inputs' draws (`Draw::single`, a few
+/// hundred words from their own streams) are not counted.
 fn variates_per_trajectory(model: &Model) -> u64 {
-    let months = model.clock.months;
-    let mut raw = vec![0.0; series::N_SERIES * months];
-    let mut total = 0.0;
+    let mut raw = vec![0.0; series::N_SERIES * model.clock.months];
+    let mut scratch = Scratch::default();
     let n = 200;
+    let mut total = 0;
     for i in 0..n {
-        trajectory(model, 1, i, &mut Scratch::default(), &mut raw);
-        let sum = |s: usize| raw[s * months..(s + 1) * months].iter().sum::<f64>();
-        let requests = sum(series::REQUESTS);
-        let assessed = requests - sum(series::REFUSALS);
-        let plans = sum(series::NEW_PLANS);
-        total += 2.0 * requests
-            + 2.0 * assessed
-            + 4.0 * plans
-            + 3.0 * model.clock.n_weeks() as f64
-            + 12.0 * months as f64;
+        let d = Draw::single(model, 1, i);
+        let start = Streams::new(1, i);
+        let mut end = Streams::new(1, i);
+        simulate(model, &d, &mut end, &mut scratch, &mut raw);
+        total += words(start.demand, &end.demand)
+            + words(start.cases, &end.cases)
+            + words(start.staff, &end.staff)
+            + words(start.placement, &end.placement);
     }
-    (total / n as f64) as u64
+    total / n
+}
+
+/// Words `to` is past `from` on the same stream.
+fn words(mut from: Rng, to: &Rng) -> u64 {
+    let mut k = 0;
+    while from != *to {
+        from.next_u64();
+        k += 1;
+    }
+    k
 }
 
 /// Mean requests one trajectory handles (200 trajectories), to turn time into time per case.
@@ -87,9 +96,9 @@ fn benches(c: &mut Criterion) {
             })
         });
     }
-    // The floor: the same number of uniform variates from the engine's generator, one thread.
+    // The floor: as many uniforms from the engine's generator as the trajectory takes words.
     let per = variates_per_trajectory(&model);
-    println!("random variates per 10-year trajectory: {per}");
+    println!("random words per 10-year trajectory: {per}");
     c.bench_function("rng_floor_one_trajectory", |b| {
         let mut i = 0;
         b.iter(|| {

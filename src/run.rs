@@ -171,13 +171,23 @@ impl Results {
             .map(|b| {
                 let lo = b * BLOCK;
                 let hi = (lo + BLOCK).min(row_len);
-                let mut cols = vec![Vec::with_capacity(self.runs); hi - lo];
-                for row in self.values.chunks_exact(row_len) {
-                    for (c, col) in cols.iter_mut().enumerate() {
-                        col.push(row[lo + c]);
+                // The block's columns one after another in one buffer, each `runs` long,
+                // filled TILE rows at a time so that each column's stores share cache lines.
+                const TILE: usize = 16;
+                let runs = self.values.len() / row_len;
+                let mut cols = vec![0.0; (hi - lo) * runs];
+                for (t, rows) in self.values.chunks(TILE * row_len).enumerate() {
+                    let r0 = t * TILE;
+                    for c in 0..hi - lo {
+                        let col = &mut cols[c * runs + r0..];
+                        for (x, row) in col.iter_mut().zip(rows.chunks_exact(row_len)) {
+                            *x = row[lo + c];
+                        }
                     }
                 }
-                cols.iter_mut().map(|c| stats::summarise(c)).collect()
+                (0..hi - lo)
+                    .map(|c| stats::summarise(&mut cols[c * runs..(c + 1) * runs]))
+                    .collect()
             })
             .collect();
         let stored: Vec<Summary> = blocks.into_iter().flatten().collect();

@@ -33,6 +33,9 @@ pub struct Done {
 /// Cases left that draw their extra weeks one by one (one uniform each) rather than by binomials.
 const CASE_BY_CASE: u32 = 16;
 
+/// Slices of the uniform in `StageQueue::guide`.
+const GUIDE: usize = 256;
+
 /// Finished work waits at most this many weeks for its stage's minimum time.
 pub const MAX_WAIT_WEEKS: usize = 128;
 
@@ -50,6 +53,9 @@ pub struct StageQueue {
     n_cases: usize,
     /// Cumulative probabilities of 0, 1, 2, ... extra weeks (the last is 1).
     extra_cdf: Vec<f64>,
+    /// For each of `GUIDE` equal slices of the uniform, the fewest extra weeks it can give, so
+    /// that finding a uniform's place in `extra_cdf` takes a step or two.
+    guide: Vec<u8>,
 }
 
 impl Default for StageQueue {
@@ -60,6 +66,7 @@ impl Default for StageQueue {
             waiting: vec![Vec::new(); MAX_WAIT_WEEKS],
             n_cases: 0,
             extra_cdf: vec![1.0],
+            guide: vec![0; GUIDE],
         }
     }
 }
@@ -78,6 +85,17 @@ fn push_done(list: &mut Vec<Done>, request_week: i32, count: u32) {
     }
 }
 
+/// 1/1, 1/2, ... 1/64.
+const RECIPROCALS: [f64; 64] = {
+    let mut t = [0.0; 64];
+    let mut i = 0;
+    while i < 64 {
+        t[i] = 1.0 / (i + 1) as f64;
+        i += 1;
+    }
+    t
+};
+
 /// Binomial(n, p): by inversion (one uniform, a short walk up the probabilities) when the
 /// expected count of the rarer outcome is small, as it is for the weekly cohorts.
 pub fn binomial(n: u32, p: f64, rng: &mut Rng) -> u32 {
@@ -95,7 +113,12 @@ pub fn binomial(n: u32, p: f64, rng: &mut Rng) -> u32 {
         let mut k = 0;
         while u >= pmf && k < n {
             u -= pmf;
-            pmf *= odds * f64::from(n - k) / f64::from(k + 1);
+            // A multiply by a tabled reciprocal, not a division: the walk is a chain of them.
+            let inv = RECIPROCALS
+                .get(k as usize)
+                .copied()
+                .unwrap_or_else(|| 1.0 / f64::from(k + 1));
+            pmf *= odds * f64::from(n - k) * inv;
             k += 1;
         }
         k
@@ -132,6 +155,13 @@ impl StageQueue {
             *self.extra_cdf.last_mut().expect("not empty") = 1.0;
         } else {
             self.extra_cdf.push(1.0);
+        }
+        let mut k = 0;
+        for (b, g) in self.guide.iter_mut().enumerate() {
+            while self.extra_cdf[k] <= b as f64 / GUIDE as f64 {
+                k += 1;
+            }
+            *g = k as u8;
         }
     }
 
@@ -281,14 +311,15 @@ impl StageQueue {
             left -= k;
             e += 1;
         }
-        let lo = if e == 0 { 0.0 } else { self.extra_cdf[e - 1] };
+        // Past `e` the extra weeks are geometric again (memoryless): e plus the table's
+        // inverse at a uniform, up to its end.
         for _ in 0..left {
-            let u = lo + (1.0 - lo) * rng.random::<f64>();
-            let x = self.extra_cdf[e..]
-                .iter()
-                .position(|&p| u < p)
-                .map_or(last, |i| e + i);
-            self.wait(c.earliest + x as i32, rw, 1, now);
+            let r: f64 = rng.random();
+            let mut k = usize::from(self.guide[(r * GUIDE as f64) as usize]);
+            while r >= self.extra_cdf[k] {
+                k += 1;
+            }
+            self.wait(c.earliest + (e + k).min(last) as i32, rw, 1, now);
         }
     }
 

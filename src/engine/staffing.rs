@@ -2,9 +2,9 @@
 //! new-starter ramp-up, agency cover and temporary capacity bought by interventions.
 
 use super::draw::{Draw, Rng};
+use super::queue::binomial;
 use crate::model::{Intervention, Model, N_ROLES, WORKING_DAYS_PER_YEAR};
 use rand::Rng as _;
-use rand_distr::{Binomial, Distribution};
 
 /// Months after which a change in demand shows in the establishment of roles that follow it.
 pub const FOLLOW_LAG_MONTHS: usize = 6;
@@ -67,12 +67,9 @@ impl Staffing {
             st.started[m] = arrived;
             // Leavers
             let monthly = 1.0 - (1.0 - draw.year(s.attrition, fy)).powf(1.0 / 12.0);
-            let n = st.in_post.max(0.0) as u64;
+            let n = st.in_post.max(0.0) as u32;
             if n > 0 && monthly > 0.0 {
-                let leavers = Binomial::new(n, monthly.min(1.0))
-                    .expect("valid p")
-                    .sample(rng);
-                st.in_post -= leavers as f64;
+                st.in_post -= f64::from(binomial(n, monthly.min(1.0), rng));
             }
             // Establishment: base posts plus posts added by interventions so far
             let grown = draw.get(s.posts)
