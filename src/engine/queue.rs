@@ -194,9 +194,18 @@ impl StageQueue {
     /// the fresh queue that have passed 20 weeks to the overdue queue.
     pub fn release(&mut self, now: i32, done: &mut Vec<Done>) {
         let slot = &mut self.waiting[now as usize % MAX_WAIT_WEEKS];
-        for d in slot.drain(..) {
-            self.n_cases -= d.count as usize;
-            push_done(done, d.request_week, d.count);
+        if done.is_empty() {
+            // A slot, built by `push_done`, holds no empty entries and no two neighbours of the
+            // same request week, so it is the list `push_done` would make of it: take it whole.
+            for d in slot.iter() {
+                self.n_cases -= d.count as usize;
+            }
+            std::mem::swap(done, slot);
+        } else {
+            for d in slot.drain(..) {
+                self.n_cases -= d.count as usize;
+                push_done(done, d.request_week, d.count);
+            }
         }
         while let Some(c) = self.fresh.front() {
             if now - c.request_week <= OVERDUE_WEEKS {
@@ -218,13 +227,23 @@ impl StageQueue {
         done: &mut Vec<Done>,
         rng: &mut Rng,
     ) -> f64 {
+        // A queue with nothing to spend on it (or nothing in it) adds 0 to `used`: skip the call.
         let mut used = 0.0;
         if backlog_units > 0.0 {
-            used += self.serve_from(true, backlog_units.min(units), now, done, rng);
+            let u = backlog_units.min(units);
+            if u > 1e-9 && !self.overdue.is_empty() {
+                used += self.serve_from(true, u, now, done, rng);
+            }
+            if units - used > 1e-9 && !self.fresh.is_empty() {
+                used += self.serve_from(false, units - used, now, done, rng);
+            }
+        }
+        if units - used > 1e-9 && !self.overdue.is_empty() {
+            used += self.serve_from(true, units - used, now, done, rng);
+        }
+        if units - used > 1e-9 && !self.fresh.is_empty() {
             used += self.serve_from(false, units - used, now, done, rng);
         }
-        used += self.serve_from(true, units - used, now, done, rng);
-        used += self.serve_from(false, units - used, now, done, rng);
         used
     }
 

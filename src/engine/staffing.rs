@@ -72,9 +72,20 @@ impl Staffing {
                 st.in_post -= f64::from(binomial(n, monthly.min(1.0), rng));
             }
             // Establishment: base posts plus posts added by interventions so far
-            let grown = draw.get(s.posts)
-                * (1.0 + draw.get(s.posts_growth)).powf(m as f64 / 12.0)
-                * demand.max(0.0).powf(draw.get(s.follow_demand));
+            // powf(1, y) and powf(x, 0) are exactly 1 (C99 F.9.4.4), so skip the calls then.
+            let growth = draw.get(s.posts_growth);
+            let follow = draw.get(s.follow_demand);
+            let by_growth = if growth == 0.0 {
+                1.0
+            } else {
+                (1.0 + growth).powf(m as f64 / 12.0)
+            };
+            let by_demand = if follow == 0.0 {
+                1.0
+            } else {
+                demand.max(0.0).powf(follow)
+            };
+            let grown = draw.get(s.posts) * by_growth * by_demand;
             // Within the bound on inputs, however demand or growth compound.
             let grown = grown.min(MAX_POSTS);
             let mut posts = grown.round();
