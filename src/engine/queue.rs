@@ -96,6 +96,23 @@ const RECIPROCALS: [f64; 64] = {
     t
 };
 
+/// `a.powi(n)` for `n >= 1` as compiler-builtins' `__powidf2` computes it (the same squarings
+/// and products in the same order, so the same value), inlined instead of called.
+#[inline]
+fn powi(mut a: f64, mut n: u32) -> f64 {
+    let mut r = if n & 1 != 0 { a } else { 1.0 };
+    loop {
+        n >>= 1;
+        if n == 0 {
+            return r;
+        }
+        a *= a;
+        if n & 1 != 0 {
+            r *= a;
+        }
+    }
+}
+
 /// Binomial(n, p): by inversion (one uniform, a short walk up the probabilities) when the
 /// expected count of the rarer outcome is small, as it is for the weekly cohorts.
 pub fn binomial(n: u32, p: f64, rng: &mut Rng) -> u32 {
@@ -107,19 +124,22 @@ pub fn binomial(n: u32, p: f64, rng: &mut Rng) -> u32 {
     }
     let (q, flip) = if p > 0.5 { (1.0 - p, true) } else { (p, false) };
     let k = if f64::from(n) * q < 20.0 {
-        let odds = q / (1.0 - q);
-        let mut pmf = (1.0 - q).powi(n as i32);
+        let mut pmf = powi(1.0 - q, n);
         let mut u: f64 = rng.random();
         let mut k = 0;
-        while u >= pmf && k < n {
-            u -= pmf;
-            // A multiply by a tabled reciprocal, not a division: the walk is a chain of them.
-            let inv = RECIPROCALS
-                .get(k as usize)
-                .copied()
-                .unwrap_or_else(|| 1.0 / f64::from(k + 1));
-            pmf *= odds * f64::from(n - k) * inv;
-            k += 1;
+        // The odds only when the walk takes a step (most draws stop at 0).
+        if u >= pmf {
+            let odds = q / (1.0 - q);
+            while u >= pmf && k < n {
+                u -= pmf;
+                // A multiply by a tabled reciprocal, not a division: the walk is a chain of them.
+                let inv = RECIPROCALS
+                    .get(k as usize)
+                    .copied()
+                    .unwrap_or_else(|| 1.0 / f64::from(k + 1));
+                pmf *= odds * f64::from(n - k) * inv;
+                k += 1;
+            }
         }
         k
     } else {
