@@ -115,6 +115,7 @@ fn powi(mut a: f64, mut n: u32) -> f64 {
 
 /// Binomial(n, p): by inversion (one uniform, a short walk up the probabilities) when the
 /// expected count of the rarer outcome is small, as it is for the weekly cohorts.
+#[inline]
 pub fn binomial(n: u32, p: f64, rng: &mut Rng) -> u32 {
     if n == 0 || p <= 0.0 {
         return 0;
