@@ -250,20 +250,16 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                     report::write_into(rep, info, &dir.join(&sub))?;
                     subs.push(sub);
                 }
-                if ia.formats.csv {
+                let f = ia.formats;
+                if f.csv {
                     compare::write_csv(&c, &dir.join("compare.csv"))?;
                 }
-                if ia.formats.json {
+                if f.json {
                     compare::write_json(&c, sendcast::VERSION, &dir.join("compare.json"))?;
                 }
-                let f = ia.formats;
                 if f.html || f.charts {
-                    let charts = report::charts::compare::compare_charts(&c, &ra, &rb, &ma)?;
-                    let figures = if f.charts {
-                        report::charts::write_files(&charts, dir)?
-                    } else {
-                        report::charts::render_svg(&charts)?
-                    };
+                    let charts = report::charts::compare_charts(&c, &ra, &rb, &ma)?;
+                    let figures = report::figures(&charts, f, dir)?;
                     if f.html {
                         report::compare_html::write(
                             &c,

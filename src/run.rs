@@ -243,7 +243,10 @@ impl Results {
             .par_chunks_mut(n_m)
             .enumerate()
             .for_each(|(k, accs)| {
-                let mut cols = vec![Vec::with_capacity(rows.len() / row_len); n_m];
+                // One vector each: `vec![v; n]` would clone `v` without its capacity.
+                let mut cols: Vec<Vec<f64>> = (0..n_m)
+                    .map(|_| Vec::with_capacity(rows.len() / row_len))
+                    .collect();
                 for r in rows.chunks_exact(row_len) {
                     for (col, &x) in cols.iter_mut().zip(&r[k * n_p..k * n_p + n_m]) {
                         col.push(x);

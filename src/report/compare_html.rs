@@ -2,6 +2,7 @@
 //! the overlaid charts, the paired differences by financial year, and links to each
 //! scenario's own page.
 
+use super::charts::axis::Unit;
 use super::headline::{count, money, OVERRIDE_END};
 use super::html::{esc, page_end, page_start, run_table};
 use super::{Figure, RunInfo};
@@ -10,53 +11,35 @@ use anyhow::{Context, Result};
 use std::fmt::Write;
 use std::path::Path;
 
-/// Headline differences: metric, what it is, its unit.
-const LINES: [(&str, &str, Unit); 7] = [
+/// Headline differences: metric and what it is (its unit follows from the metric; a
+/// difference of percentages is in points).
+const LINES: [(&str, &str); 7] = [
     (
         "dsg_cumulative_balance",
         "the cumulative DSG balance on 31 March",
-        Unit::Money,
     ),
-    (
-        "dsg_in_year_balance",
-        "the in-year DSG balance",
-        Unit::Money,
-    ),
+    ("dsg_in_year_balance", "the in-year DSG balance"),
     (
         "plans_within_20_weeks_pct",
         "the share of plans issued within 20 weeks",
-        Unit::Points,
     ),
     (
         "assessment_backlog",
         "assessments open past 20 weeks on 31 March",
-        Unit::Count,
     ),
-    ("ehcps", "plans in place on 31 March", Unit::Count),
+    ("ehcps", "plans in place on 31 March"),
     (
         "ehcps_independent_special",
         "plans in independent special schools on 31 March",
-        Unit::Count,
     ),
-    (
-        "send_service_cost",
-        "the SEND service's General Fund cost",
-        Unit::Money,
-    ),
+    ("send_service_cost", "the SEND service's General Fund cost"),
 ];
-
-#[derive(Clone, Copy)]
-enum Unit {
-    Money,
-    Count,
-    Points,
-}
 
 fn amount(x: f64, unit: Unit) -> String {
     match unit {
         Unit::Money => money(x),
         Unit::Count => count(x),
-        Unit::Points => format!("{} points", fmt1(x)),
+        Unit::Percent => format!("{} points", fmt1(x)),
     }
 }
 
@@ -65,7 +48,7 @@ fn is_nil(x: f64, unit: Unit) -> bool {
     match unit {
         Unit::Money => x.abs() < 0.5,
         Unit::Count => x.abs() < 0.5,
-        Unit::Points => x.abs() < 0.05,
+        Unit::Percent => x.abs() < 0.05,
     }
 }
 
@@ -122,7 +105,8 @@ pub fn sentences(c: &Comparison) -> Vec<String> {
     };
     let second = years.get(1).or(years.first()).copied().unwrap_or("");
     let mut out = Vec::new();
-    for (metric, what, unit) in LINES {
+    for (metric, what) in LINES {
+        let unit = Unit::of(metric);
         let when: &[&str] = if metric == "plans_within_20_weeks_pct" && second != key {
             &[second, key]
         } else {
@@ -194,7 +178,8 @@ pub fn render(
         h.push_str("</section>\n");
     }
     h.push_str("<section id=\"tables\">\n<h2>Paired difference B − A by financial year: median (10th to 90th percentile), chance B is better</h2>\n");
-    for (metric, what, unit) in LINES {
+    for (metric, what) in LINES {
+        let unit = Unit::of(metric);
         let rows: Vec<&Row> = c.rows.iter().filter(|r| r.metric == metric).collect();
         if rows.is_empty() {
             continue;
@@ -271,7 +256,7 @@ mod tests {
     fn differences_read_with_a_sign_and_a_unit() {
         assert_eq!(signed(4.2e6, Unit::Money), "+£4.2m");
         assert_eq!(signed(-120.0, Unit::Count), "−120");
-        assert_eq!(signed(12.0, Unit::Points), "+12 points");
+        assert_eq!(signed(12.0, Unit::Percent), "+12 points");
         assert_eq!(capitalise("the share"), "The share");
     }
 }

@@ -2,32 +2,21 @@
 //! sentences, the charts (inline SVG), P10/P50/P90 tables by financial year, probabilities,
 //! what drives the outcome, every assumption with its source, and how the run was made.
 
+use super::charts::axis::Unit;
 use super::headline::{self, money};
 use super::{assumptions, Figure, Report, RunInfo, EVENTS, HEADLINE, MILESTONES};
 use anyhow::{Context, Result};
 use std::fmt::Write;
 use std::path::Path;
 
-/// How a metric is shown in the tables: its name, the heading, and the unit it is written in.
+/// A row of the tables: the metric and its heading (its unit follows from the metric).
 struct Row {
     metric: &'static str,
     label: &'static str,
-    unit: Unit,
 }
 
-#[derive(Clone, Copy)]
-enum Unit {
-    Count,
-    Pct,
-    Money,
-}
-
-const fn row(metric: &'static str, label: &'static str, unit: Unit) -> Row {
-    Row {
-        metric,
-        label,
-        unit,
-    }
+const fn row(metric: &'static str, label: &'static str) -> Row {
+    Row { metric, label }
 }
 
 /// The tables, each a heading and its rows (stocks at 31 March, flows over the year).
@@ -35,68 +24,35 @@ const TABLES: [(&str, &[Row]); 3] = [
     (
         "Money (£m; a negative balance is a deficit)",
         &[
-            row("hnb_income", "High-needs income", Unit::Money),
-            row("hnb_expenditure", "High-needs spending", Unit::Money),
-            row("dsg_in_year_balance", "In-year DSG balance", Unit::Money),
-            row(
-                "dsg_cumulative_balance",
-                "Cumulative DSG balance, 31 March",
-                Unit::Money,
-            ),
-            row(
-                "send_service_cost",
-                "SEND casework service (General Fund)",
-                Unit::Money,
-            ),
+            row("hnb_income", "High-needs income"),
+            row("hnb_expenditure", "High-needs spending"),
+            row("dsg_in_year_balance", "In-year DSG balance"),
+            row("dsg_cumulative_balance", "Cumulative DSG balance, 31 March"),
+            row("send_service_cost", "SEND casework service (General Fund)"),
         ],
     ),
     (
         "Children and young people",
         &[
-            row("requests", "Requests for assessment", Unit::Count),
-            row("new_plans", "New plans issued", Unit::Count),
-            row("ceased_plans", "Plans ceased", Unit::Count),
-            row("ehcps", "Plans in place, 31 March", Unit::Count),
+            row("requests", "Requests for assessment"),
+            row("new_plans", "New plans issued"),
+            row("ceased_plans", "Plans ceased"),
+            row("ehcps", "Plans in place, 31 March"),
             row(
                 "ehcps_independent_special",
                 "… in independent special schools",
-                Unit::Count,
             ),
-            row(
-                "ehcps_alternative_provision",
-                "… in alternative provision",
-                Unit::Count,
-            ),
+            row("ehcps_alternative_provision", "… in alternative provision"),
         ],
     ),
     (
         "Timeliness",
         &[
-            row(
-                "decisions_within_6_weeks_pct",
-                "Decisions within 6 weeks",
-                Unit::Pct,
-            ),
-            row(
-                "plans_within_20_weeks_pct",
-                "Plans within 20 weeks",
-                Unit::Pct,
-            ),
-            row(
-                "open_assessments",
-                "Open assessments, 31 March",
-                Unit::Count,
-            ),
-            row(
-                "assessment_backlog",
-                "Open past 20 weeks, 31 March",
-                Unit::Count,
-            ),
-            row(
-                "annual_reviews_overdue",
-                "Annual reviews overdue, 31 March",
-                Unit::Count,
-            ),
+            row("decisions_within_6_weeks_pct", "Decisions within 6 weeks"),
+            row("plans_within_20_weeks_pct", "Plans within 20 weeks"),
+            row("open_assessments", "Open assessments, 31 March"),
+            row("assessment_backlog", "Open past 20 weeks, 31 March"),
+            row("annual_reviews_overdue", "Annual reviews overdue, 31 March"),
         ],
     ),
 ];
@@ -203,15 +159,16 @@ fn tables(report: &Report<'_>, h: &mut String) {
                 continue;
             }
             let _ = write!(h, "<tr><th>{}</th>", esc(row.label));
+            let unit = Unit::of(row.metric);
             for p in &r.years {
                 match report.year(row.metric, &p.label) {
                     Some(s) if s.n > 0 => {
                         let _ = write!(
                             h,
                             "<td>{}<span>{} to {}</span></td>",
-                            cell(s.q[3], row.unit),
-                            cell(s.q[1], row.unit),
-                            cell(s.q[5], row.unit)
+                            cell(s.q[3], unit),
+                            cell(s.q[1], unit),
+                            cell(s.q[5], unit)
                         );
                     }
                     _ => h.push_str("<td>–</td>"),
@@ -408,7 +365,7 @@ fn cell(x: f64, unit: Unit) -> String {
     }
     match unit {
         Unit::Count => headline::count(x),
-        Unit::Pct => format!("{x:.0}%"),
+        Unit::Percent => format!("{x:.0}%"),
         Unit::Money => {
             let v = x / 1e6;
             if v < 0.0 {

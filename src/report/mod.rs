@@ -247,17 +247,22 @@ pub fn write_into(report: &Report<'_>, info: &RunInfo<'_>, dir: &Path) -> Result
         xlsx::write(report, info, &dir.join("workbook.xlsx"))?;
     }
     if f.html || f.charts {
-        let charts = charts::charts(report, info.model)?;
-        let figures = if f.charts {
-            charts::write_files(&charts, dir)?
-        } else {
-            charts::render_svg(&charts)?
-        };
+        let figures = figures(&charts::charts(report, info.model)?, f, dir)?;
         if f.html {
             html::write(report, info, &figures, &dir.join("report.html"))?;
         }
     }
     Ok(())
+}
+
+/// The charts as SVG for a page, each also written to `dir/charts/` as SVG and PNG when
+/// `formats` asks for the chart files.
+pub fn figures(charts: &[charts::Chart], formats: Formats, dir: &Path) -> Result<Vec<Figure>> {
+    if formats.charts {
+        charts::write_files(charts, dir)
+    } else {
+        charts::render_svg(charts)
+    }
 }
 
 /// Build a folder's content in a temporary sibling and move it into place only on success,

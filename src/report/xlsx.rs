@@ -3,6 +3,7 @@
 //! with timeliness, the assumptions and the run's provenance. Every figure is a number read
 //! from the summaries that summary.csv and monthly.csv are written from.
 
+use super::charts::axis::Unit;
 use super::{assumptions, Report, RunInfo, EVENTS, MILESTONES};
 use crate::model::{Model, SETTINGS};
 use crate::run::Results;
@@ -102,10 +103,8 @@ impl Styles {
 
     /// The number format of a metric: pounds, a percentage (0-100) or a count.
     fn of(&self, metric: &str, total: bool) -> &Format {
-        let money = metric.starts_with("hnb_")
-            || metric.starts_with("dsg_")
-            || metric == "send_service_cost";
-        match (money, metric.ends_with("_pct"), total) {
+        let unit = Unit::of(metric);
+        match (unit == Unit::Money, unit == Unit::Percent, total) {
             (true, _, false) => &self.money,
             (true, _, true) => &self.money_total,
             (false, true, _) => &self.pct,

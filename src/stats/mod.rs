@@ -66,6 +66,11 @@ pub fn summarise(values: &mut [f64]) -> Summary {
 /// sort: the reported order statistics are the same, found in linear time).
 fn select_ranks(v: &mut [f64]) {
     let n = v.len();
+    if n <= 1024 {
+        // A sort is quicker than a dozen selections on few values.
+        v.sort_unstable_by(f64::total_cmp);
+        return;
+    }
     let mut ranks: Vec<usize> = Vec::with_capacity(2 * (PERCENTILES.len() + CI_PERCENTILES.len()));
     for p in PERCENTILES {
         let (lo, hi, _) = interpolation_ranks(n, p / 100.0);
@@ -77,12 +82,7 @@ fn select_ranks(v: &mut [f64]) {
     }
     ranks.sort_unstable();
     ranks.dedup();
-    if n <= 1024 {
-        // A sort is quicker than a dozen selections on few values.
-        v.sort_unstable_by(f64::total_cmp);
-    } else {
-        select_all(v, &ranks);
-    }
+    select_all(v, &ranks);
 }
 
 /// Selection at several ascending `ranks`: the middle one first, then each side with its own.

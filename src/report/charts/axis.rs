@@ -2,6 +2,7 @@
 //! %, counts with thousands separators, and few enough ticks that labels never collide.
 
 use crate::calendar::YearMonth;
+use crate::report::headline::count;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use std::ops::Range;
 
@@ -124,10 +125,10 @@ impl Unit {
     /// A tick label.
     pub fn tick(self, v: f64) -> String {
         match self {
-            Unit::Money if v.abs() >= 1000.0 => signed(grouped(v)),
+            Unit::Money if v.abs() >= 1000.0 => count(v),
             Unit::Money => signed(trim(v, 1)),
             Unit::Percent => format!("{}%", trim(v, 0)),
-            Unit::Count => signed(grouped(v)),
+            Unit::Count => count(v),
         }
     }
 
@@ -145,7 +146,7 @@ impl Unit {
                 }
             }
             Unit::Percent => format!("{}%", trim(v, 0)),
-            Unit::Count => signed(grouped(v)),
+            Unit::Count => count(v),
         }
     }
 }
@@ -170,24 +171,6 @@ fn trim(v: f64, decimals: usize) -> String {
         "0".to_string()
     } else {
         s
-    }
-}
-
-/// Whole number with thousands separators.
-fn grouped(v: f64) -> String {
-    let r = v.round();
-    let digits = format!("{}", r.abs() as i64);
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if r < 0.0 {
-        format!("-{out}")
-    } else {
-        out
     }
 }
 
