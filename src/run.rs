@@ -354,10 +354,12 @@ fn trajectories(
                     d.set(id, x);
                 }
                 engine::simulate(model, &d, &mut Streams::new(opts.seed, index), scratch, raw);
-                for (k, metric) in res.metrics.iter().enumerate() {
-                    let base = k * n_periods;
-                    for (j, p) in res.months.iter().chain(res.years.iter()).enumerate() {
-                        row[base + j] = metric.kind.value(raw, m_count, p.lo, p.hi);
+                let n_m = res.months.len();
+                for (metric, out) in res.metrics.iter().zip(row.chunks_exact_mut(n_periods)) {
+                    let (months, years) = out.split_at_mut(n_m);
+                    metric.kind.fill_months(raw, m_count, months);
+                    for (y, p) in years.iter_mut().zip(&res.years) {
+                        *y = metric.kind.value(raw, m_count, p.lo, p.hi);
                     }
                 }
                 if let Some(b) = bar {

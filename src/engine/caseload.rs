@@ -1,14 +1,14 @@
 //! Plans in place by age (0-25) and setting: new plans, ceasing, net migration, ageing and
 //! phase-transfer moves each September, special-school capacity with overflow to independent.
 
+use super::alias::Alias;
 use super::draw::{Draw, Rng};
 use crate::model::{
     Intervention, Model, ACADEMY_SPECIAL, AGE_BANDS, INDEPENDENT, LA_SPECIAL, MAINSTREAM, N_AGES,
     N_SETTINGS, POST16,
 };
 use rand::Rng as _;
-use rand_distr::weighted::WeightedAliasIndex;
-use rand_distr::Distribution;
+use rand::RngCore;
 
 const RESOURCED: usize = 1;
 const AP: usize = 5;
@@ -32,13 +32,26 @@ pub struct Caseload {
     pub capacity: [f64; N_SETTINGS],
     /// New plans' cells (`age * N_SETTINGS + setting`, the setting one the age allows) with
     /// their probabilities from the age and setting mixes, drawn in constant time.
-    new_cell: Option<WeightedAliasIndex<f64>>,
+    new_cell: Option<Alias>,
     /// Monthly ceasing probability by age.
     cease: [f64; N_AGES],
     /// Share of new specialist placements that go independent by need (see the model).
     independent_by_need: Option<f64>,
     /// Placement shifts in force this month: (setting, to, share).
     shifts: Vec<(usize, usize, f64)>,
+    /// The last yearly net migration `month` was given, and its monthly rate (one `powf` a
+    /// year, not a month).
+    migration: (f64, f64),
+    /// The inputs the starting cells and the new-plan table were last worked out from, and
+    /// those results: trajectories whose inputs match (fixed ones) reuse them.
+    start_key: Vec<u64>,
+    start_cells: Vec<f64>,
+    new_key: Vec<u64>,
+}
+
+/// The bits of `values`, to tell whether inputs are exactly those seen before.
+fn key(values: impl IntoIterator<Item = f64>) -> Vec<u64> {
+    values.into_iter().map(f64::to_bits).collect()
 }
 
 impl Caseload {
@@ -46,13 +59,22 @@ impl Caseload {
         let c = &model.caseload;
         let setting_totals = c.by_setting.map(|id| draw.get(id));
         let band_totals = c.by_age.map(|id| draw.get(id));
-        self.cells = fit_age_setting(&setting_totals, &band_totals);
-        self.new_cell = new_cell_weights(
-            c.new_age.map(|id| draw.get(id)),
-            c.new_setting_school.map(|id| draw.get(id)),
-            c.new_setting_post16.map(|id| draw.get(id)),
-        );
+        let start = key(setting_totals.into_iter().chain(band_totals));
+        if start != self.start_key || self.start_cells.is_empty() {
+            self.start_cells = fit_age_setting(&setting_totals, &band_totals);
+            self.start_key = start;
+        }
+        self.cells.clone_from(&self.start_cells);
+        let ages = c.new_age.map(|id| draw.get(id));
+        let school = c.new_setting_school.map(|id| draw.get(id));
+        let post16 = c.new_setting_post16.map(|id| draw.get(id));
+        let new = key(ages.into_iter().chain(school).chain(post16));
+        if new != self.new_key || self.new_cell.is_none() {
+            self.new_cell = new_cell_weights(ages, school, post16);
+            self.new_key = new;
+        }
         self.independent_by_need = c.independent_by_need.map(|id| draw.get(id));
+        self.migration = (0.0, 0.0);
         for a in 0..N_AGES {
             let annual = draw.get(c.ceasing[crate::model::age_band(a)]);
             self.cease[a] = 1.0 - (1.0 - annual).powf(1.0 / 12.0);
@@ -135,7 +157,10 @@ impl Caseload {
 
     /// A new plan: age and setting drawn from the new-plan mixes.
     pub fn add_new_plan(&mut self, rng: &mut Rng) {
-        let cell = self.new_cell.as_ref().map_or(OTHER, |w| w.sample(rng));
+        let cell = self
+            .new_cell
+            .as_ref()
+            .map_or(OTHER, |w| w.sample(rng.next_u64()));
         let (age, mut setting) = (cell / N_SETTINGS, cell % N_SETTINGS);
         // One more uniform for the shifts and the by-need split, drawn whether or not they
         // apply, so runs with and without them stay paired (common random numbers).
@@ -180,7 +205,10 @@ impl Caseload {
     /// Monthly ceasing and net migration (`net_migration` a year). Returns (ceased, net
     /// migration).
     pub fn month(&mut self, net_migration: f64) -> (f64, f64) {
-        let migration = (1.0 + net_migration).powf(1.0 / 12.0) - 1.0;
+        if self.migration.0.to_bits() != net_migration.to_bits() {
+            self.migration = (net_migration, (1.0 + net_migration).powf(1.0 / 12.0) - 1.0);
+        }
+        let migration = self.migration.1;
         let mut ceased = 0.0;
         let mut migrated = 0.0;
         let mut by_setting = [0.0; N_SETTINGS];
@@ -284,7 +312,7 @@ fn new_cell_weights(
     ages: [f64; 5],
     school: [f64; N_SETTINGS],
     post16: [f64; N_SETTINGS],
-) -> Option<WeightedAliasIndex<f64>> {
+) -> Option<Alias> {
     let (ages, school, post16) = (shares(ages), shares(school), shares(post16));
     let mut w = vec![0.0; N_AGES * N_SETTINGS];
     for (b, &(_, lo, hi)) in AGE_BANDS.iter().enumerate() {
@@ -304,7 +332,7 @@ fn new_cell_weights(
             }
         }
     }
-    WeightedAliasIndex::new(w).ok()
+    Alias::new(&w)
 }
 
 /// Plans by age and setting matching the setting totals and age-band totals, by iterative

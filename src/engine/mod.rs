@@ -1,7 +1,9 @@
 //! One trajectory, stepped week by week: demand, decisions, the assessment queue with staff
 //! capacity, annual reviews, caseload and finance. Records monthly series into a flat slice.
 
+pub mod alias;
 pub mod caseload;
+pub mod cohorts;
 pub mod draw;
 pub mod finance;
 pub mod queue;
@@ -345,11 +347,14 @@ fn demand_profile(model: &Model, d: &Draw, sc: &mut Scratch, rng: &mut Rng) {
     let mut level = Vec::with_capacity(clock.months);
     sc.demand_index.clear();
     let mut refusal = Vec::with_capacity(clock.months);
+    // Each year's growth and shock as a monthly factor (one `powf` a year).
+    let monthly: Vec<f64> = (0..clock.n_fy)
+        .map(|fy| ((1.0 + d.year(dm.growth, fy)) * shocks[fy].exp()).powf(1.0 / 12.0))
+        .collect();
     let mut x = 1.0;
     for m in 0..clock.months {
         if m > 0 {
-            let fy = clock.month_fy[m] as usize;
-            x *= ((1.0 + d.year(dm.growth, fy)) * shocks[fy].exp()).powf(1.0 / 12.0);
+            x *= monthly[clock.month_fy[m] as usize];
         }
         let mut factor = 1.0;
         let mut refuse = d.get(dm.refusal_rate);

@@ -4,10 +4,10 @@
 //! so they travel as one counted cohort and their random extra weeks are drawn per cohort.
 //! No engine state.
 
+use super::cohorts::Cohorts;
 use super::draw::Rng;
-use rand::Rng as _;
+use rand::{Rng as _, RngCore};
 use rand_distr::{Binomial, Distribution};
-use std::collections::VecDeque;
 
 /// Cases that entered a stage together: same request week, same start week.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,6 +35,10 @@ const CASE_BY_CASE: u32 = 16;
 
 /// Slices of the uniform in `StageQueue::guide`.
 const GUIDE: usize = 256;
+const _: () = assert!(
+    GUIDE == 1 << 8,
+    "the guide is indexed by a uniform's top 8 bits"
+);
 
 /// Finished work waits at most this many weeks for its stage's minimum time.
 pub const MAX_WAIT_WEEKS: usize = 128;
@@ -44,28 +48,29 @@ pub const OVERDUE_WEEKS: i32 = 20;
 
 #[derive(Debug, Clone)]
 pub struct StageQueue {
-    /// Cohorts within 20 weeks of their request, in arrival order.
-    fresh: VecDeque<Cohort>,
-    /// Cohorts past 20 weeks, oldest first.
-    overdue: VecDeque<Cohort>,
+    /// Cohorts in arrival order: those moved on past 20 weeks (overdue), then the fresh ones.
+    cohorts: Cohorts,
     /// Cases whose work is done, by the week they may leave (ring indexed by week).
     waiting: Vec<Vec<Done>>,
     n_cases: usize,
     /// Cumulative probabilities of 0, 1, 2, ... extra weeks (the last is 1).
     extra_cdf: Vec<f64>,
-    /// For each of `GUIDE` equal slices of the uniform, the fewest extra weeks it can give, so
-    /// that finding a uniform's place in `extra_cdf` takes a step or two.
+    /// `extra_cdf` scaled to 32-bit uniforms: a uniform `r` in `0..2^32` gives the first `k`
+    /// with `r < extra_cut[k]` (the last is `2^32`).
+    extra_cut: Vec<u64>,
+    /// For each of `GUIDE` equal slices of the 32-bit uniforms (their top 8 bits), the fewest
+    /// extra weeks it can give, so that finding a uniform's place takes a step or two.
     guide: Vec<u8>,
 }
 
 impl Default for StageQueue {
     fn default() -> Self {
         StageQueue {
-            fresh: VecDeque::new(),
-            overdue: VecDeque::new(),
+            cohorts: Cohorts::default(),
             waiting: vec![Vec::new(); MAX_WAIT_WEEKS],
             n_cases: 0,
             extra_cdf: vec![1.0],
+            extra_cut: vec![1 << 32],
             guide: vec![0; GUIDE],
         }
     }
@@ -158,8 +163,7 @@ pub fn binomial(n: u32, p: f64, rng: &mut Rng) -> u32 {
 impl StageQueue {
     /// Empty the queue and set the stage's random extra weeks: geometric with mean `mean`.
     pub fn reset(&mut self, mean: f64) {
-        self.fresh.clear();
-        self.overdue.clear();
+        self.cohorts.clear();
         self.waiting.iter_mut().for_each(Vec::clear);
         self.n_cases = 0;
         self.extra_cdf.clear();
@@ -177,9 +181,15 @@ impl StageQueue {
         } else {
             self.extra_cdf.push(1.0);
         }
+        self.extra_cut.clear();
+        self.extra_cut.extend(
+            self.extra_cdf
+                .iter()
+                .map(|p| (p * 4_294_967_296.0).round() as u64),
+        );
         let mut k = 0;
         for (b, g) in self.guide.iter_mut().enumerate() {
-            while self.extra_cdf[k] <= b as f64 / GUIDE as f64 {
+            while self.extra_cut[k] <= (b as u64) << 24 {
                 k += 1;
             }
             *g = k as u8;
@@ -193,7 +203,7 @@ impl StageQueue {
             return;
         }
         self.n_cases += count as usize;
-        self.fresh.push_back(Cohort {
+        self.cohorts.push(Cohort {
             request_week,
             earliest,
             count,
@@ -228,13 +238,7 @@ impl StageQueue {
                 push_done(done, d.request_week, d.count);
             }
         }
-        while let Some(c) = self.fresh.front() {
-            if now - c.request_week <= OVERDUE_WEEKS {
-                break;
-            }
-            let c = self.fresh.pop_front().expect("front exists");
-            self.overdue.push_back(c);
-        }
+        self.cohorts.move_overdue(now, OVERDUE_WEEKS);
     }
 
     /// Spend up to `units` (cases' worth of work): the first `backlog_units` on overdue cases
@@ -252,17 +256,17 @@ impl StageQueue {
         let mut used = 0.0;
         if backlog_units > 0.0 {
             let u = backlog_units.min(units);
-            if u > 1e-9 && !self.overdue.is_empty() {
+            if u > 1e-9 && !self.cohorts.overdue_is_empty() {
                 used += self.serve_from(true, u, now, done, rng);
             }
-            if units - used > 1e-9 && !self.fresh.is_empty() {
+            if units - used > 1e-9 && !self.cohorts.fresh_is_empty() {
                 used += self.serve_from(false, units - used, now, done, rng);
             }
         }
-        if units - used > 1e-9 && !self.overdue.is_empty() {
+        if units - used > 1e-9 && !self.cohorts.overdue_is_empty() {
             used += self.serve_from(true, units - used, now, done, rng);
         }
-        if units - used > 1e-9 && !self.fresh.is_empty() {
+        if units - used > 1e-9 && !self.cohorts.fresh_is_empty() {
             used += self.serve_from(false, units - used, now, done, rng);
         }
         used
@@ -279,12 +283,12 @@ impl StageQueue {
         // Track what is spent, not what is left: `units` may be infinite (no hours needed).
         let mut spent = 0.0;
         while units - spent > 1e-9 {
-            let queue = if overdue {
-                &mut self.overdue
+            let front = if overdue {
+                self.cohorts.overdue_front()
             } else {
-                &mut self.fresh
+                self.cohorts.fresh_front()
             };
-            let Some(front) = queue.front_mut() else {
+            let Some(front) = front else {
                 break;
             };
             let left = units - spent;
@@ -297,7 +301,11 @@ impl StageQueue {
             let c = *front;
             let finished = if whole <= left {
                 spent += whole;
-                queue.pop_front();
+                if overdue {
+                    self.cohorts.pop_overdue();
+                } else {
+                    self.cohorts.pop_fresh();
+                }
                 c.count
             } else {
                 // The first case and then whole ones while the hours last; the next case
@@ -352,11 +360,17 @@ impl StageQueue {
             e += 1;
         }
         // Past `e` the extra weeks are geometric again (memoryless): e plus the table's
-        // inverse at a uniform, up to its end.
-        for _ in 0..left {
-            let r: f64 = rng.random();
-            let mut k = usize::from(self.guide[(r * GUIDE as f64) as usize]);
-            while r >= self.extra_cdf[k] {
+        // inverse at a uniform, up to its end; two 32-bit uniforms to a random word.
+        let mut word = 0;
+        for j in 0..left {
+            let r = if j % 2 == 0 {
+                word = rng.next_u64();
+                word as u32
+            } else {
+                (word >> 32) as u32
+            };
+            let mut k = usize::from(self.guide[(r >> 24) as usize]);
+            while u64::from(r) >= self.extra_cut[k] {
                 k += 1;
             }
             self.wait(c.earliest + (e + k).min(last) as i32, rw, 1, now);

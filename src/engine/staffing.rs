@@ -37,10 +37,15 @@ pub struct RoleState {
 #[derive(Debug, Clone, Default)]
 pub struct Staffing {
     pub roles: [RoleState; N_ROLES],
+    /// Monthly leaving probability by role, and the financial year it was worked out for
+    /// (attrition is set by the year: one `powf` a year, not a month).
+    leave: [f64; N_ROLES],
+    leave_fy: Option<usize>,
 }
 
 impl Staffing {
     pub fn init(&mut self, model: &Model, draw: &Draw) {
+        self.leave_fy = None;
         let horizon = model.clock.months + MAX_LAG_MONTHS;
         for (r, st) in self.roles.iter_mut().enumerate() {
             let s = &model.staff[r];
@@ -58,6 +63,13 @@ impl Staffing {
     /// responds to, relative to the start.
     pub fn month(&mut self, model: &Model, draw: &Draw, m: usize, demand: f64, rng: &mut Rng) {
         let fy = model.clock.month_fy[m] as usize;
+        if self.leave_fy != Some(fy) {
+            self.leave_fy = Some(fy);
+            for (r, leave) in self.leave.iter_mut().enumerate() {
+                let annual = draw.year(model.staff[r].attrition, fy);
+                *leave = 1.0 - (1.0 - annual).powf(1.0 / 12.0);
+            }
+        }
         for (r, st) in self.roles.iter_mut().enumerate() {
             let s = &model.staff[r];
             // Arrivals
@@ -66,7 +78,7 @@ impl Staffing {
             st.recruiting -= arrived;
             st.started[m] = arrived;
             // Leavers
-            let monthly = 1.0 - (1.0 - draw.year(s.attrition, fy)).powf(1.0 / 12.0);
+            let monthly = self.leave[r];
             let n = st.in_post.max(0.0) as u32;
             if n > 0 && monthly > 0.0 {
                 st.in_post -= f64::from(binomial(n, monthly.min(1.0), rng));

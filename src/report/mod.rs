@@ -18,6 +18,7 @@ use crate::model::Model;
 use crate::run::Results;
 use crate::stats::{self, Summary};
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// A probability reported per financial year.
@@ -144,12 +145,16 @@ type Outcome = (&'static str, usize, Vec<f64>, Option<Vec<f64>>);
 fn sensitivity_rows(r: &Results) -> Vec<SensitivityRow> {
     use stats::sensitivity::{decile_medians_sorted, pearson, ranks};
     // Rank every outcome column once, and every input once, then pair them up.
-    let outcomes: Vec<Outcome> = HEADLINE
+    let columns: Vec<(&str, usize, usize)> = HEADLINE
         .iter()
         .flat_map(|&metric| {
             let k = r.metric_index(metric).expect("headline metric exists");
             (0..r.years.len()).map(move |y| (metric, y, r.column(k, r.months.len() + y)))
         })
+        .collect();
+    // Columns and inputs in parallel; `collect` keeps their order.
+    let outcomes: Vec<Outcome> = columns
+        .into_par_iter()
         .map(|(metric, y, col)| {
             let v = r.column_values(col);
             let complete = v.len() >= 3 && v.iter().all(|z| !z.is_nan());
@@ -157,29 +162,36 @@ fn sensitivity_rows(r: &Results) -> Vec<SensitivityRow> {
             (metric, y, v, v_ranks)
         })
         .collect();
-    let mut rows = Vec::new();
-    for (j, name) in r.input_names.iter().enumerate() {
-        let x = r.inputs.column(j);
-        let mut order: Vec<usize> = (0..x.len()).collect();
-        order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
-        let x_ranks = ranks(&x);
-        for (metric, y, v, v_ranks) in &outcomes {
-            let spearman = match v_ranks {
-                Some(vr) => pearson(&x_ranks, vr),
-                None => stats::sensitivity::spearman(&x, v),
-            };
-            let (lo, hi) = decile_medians_sorted(&order, v);
-            rows.push(SensitivityRow {
-                input: name.clone(),
-                metric,
-                period: r.years[*y].label.clone(),
-                spearman,
-                median_low: lo,
-                median_high: hi,
-            });
-        }
-    }
-    rows
+    let per_input: Vec<Vec<SensitivityRow>> = r
+        .input_names
+        .par_iter()
+        .enumerate()
+        .map(|(j, name)| {
+            let x = r.inputs.column(j);
+            let mut order: Vec<usize> = (0..x.len()).collect();
+            order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+            let x_ranks = ranks(&x);
+            outcomes
+                .iter()
+                .map(|(metric, y, v, v_ranks)| {
+                    let spearman = match v_ranks {
+                        Some(vr) => pearson(&x_ranks, vr),
+                        None => stats::sensitivity::spearman(&x, v),
+                    };
+                    let (lo, hi) = decile_medians_sorted(&order, v);
+                    SensitivityRow {
+                        input: name.clone(),
+                        metric,
+                        period: r.years[*y].label.clone(),
+                        spearman,
+                        median_low: lo,
+                        median_high: hi,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    per_input.into_iter().flatten().collect()
 }
 
 /// The output files `sendcast run` can write (`--format`).

@@ -141,14 +141,42 @@ impl Kind {
             Kind::Stock(series) => raw[series * months + hi - 1],
             Kind::Flow(series) => sum(series),
             Kind::Balance => sum(s::INCOME) - sum(s::EXPENDITURE),
+            Kind::Ratio(num, den, scale) => ratio(sum(num), sum(den), scale),
+        }
+    }
+
+    /// Values for each of the first `out.len()` months (`months` per series), the same as
+    /// `value` month by month (a one-month sum is the month's value exactly: sums start at
+    /// -0.0), a series at a time.
+    pub fn fill_months(&self, raw: &[f64], months: usize, out: &mut [f64]) {
+        let n = out.len();
+        let series = |s: usize| &raw[s * months..s * months + n];
+        match *self {
+            Kind::Stock(s) | Kind::Flow(s) => out.copy_from_slice(series(s)),
+            Kind::Balance => {
+                for ((o, i), e) in out
+                    .iter_mut()
+                    .zip(series(s::INCOME))
+                    .zip(series(s::EXPENDITURE))
+                {
+                    *o = i - e;
+                }
+            }
             Kind::Ratio(num, den, scale) => {
-                let d = sum(den);
-                if d > 0.0 {
-                    scale * sum(num) / d
-                } else {
-                    f64::NAN
+                for ((o, x), d) in out.iter_mut().zip(series(num)).zip(series(den)) {
+                    *o = ratio(*x, *d, scale);
                 }
             }
         }
+    }
+}
+
+/// `scale * num / den`, undefined when `den` is 0 (no events).
+#[inline]
+fn ratio(num: f64, den: f64, scale: f64) -> f64 {
+    if den > 0.0 {
+        scale * num / den
+    } else {
+        f64::NAN
     }
 }
