@@ -33,16 +33,25 @@ impl StreamSummary {
     /// Add the next trajectories' values (NaN = undefined in that trajectory, left out).
     pub fn add_batch(&mut self, mut values: Vec<f64>) {
         values.retain(|x| !x.is_nan());
+        if values.is_empty() {
+            return;
+        }
+        // The sum value by value, in trajectory order (so the mean is the exact one); the
+        // squared deviations by batch, joined to the running ones (Chan, Golub and LeVeque),
+        // which takes no division per value, as Welford's update does.
         for &x in &values {
-            self.n += 1;
             self.sum += x;
-            let d = x - self.mean;
-            self.mean += d / self.n as f64;
-            self.m2 += d * (x - self.mean);
         }
-        if !values.is_empty() {
-            self.digest = self.digest.merge_unsorted(values);
-        }
+        let nb = values.len() as f64;
+        let mean_b = values.iter().sum::<f64>() / nb;
+        let m2_b: f64 = values.iter().map(|x| (x - mean_b) * (x - mean_b)).sum();
+        let na = self.n as f64;
+        let n = na + nb;
+        let delta = mean_b - self.mean;
+        self.mean += delta * nb / n;
+        self.m2 += m2_b + delta * delta * na * nb / n;
+        self.n += values.len();
+        self.digest = self.digest.merge_unsorted(values);
     }
 
     /// The same figures `stats::summarise` gives, the quantiles and their order-statistic
