@@ -126,6 +126,29 @@ proptest! {
     }
 }
 
+/// Recorded values below zero are accepted for the metrics that can be (balances, net
+/// migration) and refused, naming the key and what is allowed, for counts.
+#[test]
+fn history_takes_negative_values_only_where_the_metric_can_be_negative() {
+    let base = std::fs::read_to_string("tests/fixtures/queue.toml").unwrap();
+    let with = |line: &str| compile_text(&format!("{base}\n[history]\n{line}\n"));
+    for ok in [
+        "net_migration = { \"2022\" = -15 }",
+        "dsg_in_year_balance = { \"2022-23\" = -1.5e7 }",
+        "dsg_cumulative_balance = { \"2023-03\" = -4e7 }",
+    ] {
+        let m = with(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        assert!(m.history.iter().any(|p| p.value < 0.0), "{ok}");
+    }
+    let e = with("ehcps = { \"2023-01\" = -3 }")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("prop.toml") && e.contains("history.ehcps") && e.contains("0 or more"),
+        "{e}"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
 
@@ -156,7 +179,7 @@ proptest! {
                     let x = r[res.column(k, p)];
                     if m.name.ends_with("_pct") {
                         prop_assert!(x.is_nan() || (0.0..=100.0).contains(&x), "{} = {}", m.name, x);
-                    } else if !m.name.starts_with("dsg_") && m.name != "net_migration" {
+                    } else if !m.may_be_negative() {
                         // Ratios are undefined (NaN) in a period without events.
                         let ratio = matches!(m.kind, sendcast::stats::metrics::Kind::Ratio(..));
                         prop_assert!(x >= -1e-6 || (ratio && x.is_nan()), "{} = {}", m.name, x);

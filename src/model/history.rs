@@ -122,10 +122,14 @@ pub fn compile(top: &Section<'_>, start: YearMonth, end: YearMonth) -> InputResu
             };
             let (ok, what) = if e.key.ends_with("_pct") {
                 ((0.0..=100.0).contains(&value), "a percentage from 0 to 100")
-            } else if matches!(metric.kind, Kind::Balance) || e.key.contains("balance") {
+            } else if metric.may_be_negative() {
                 (
                     value.is_finite(),
-                    "a finite amount in pounds (negative = deficit)",
+                    if e.key.starts_with("dsg_") {
+                        "a finite amount in pounds (negative = deficit)"
+                    } else {
+                        "a finite number (negative = more out than in)"
+                    },
                 )
             } else {
                 (

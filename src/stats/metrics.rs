@@ -32,6 +32,16 @@ pub struct Metric {
     pub better: Better,
 }
 
+impl Metric {
+    /// Whether the metric can be below zero: the DSG balances (a deficit) and net migration
+    /// (more plans moving out than in). Counts, money spent or received, and rates cannot.
+    pub fn may_be_negative(&self) -> bool {
+        matches!(self.kind, Kind::Balance)
+            || self.name.starts_with("dsg_")
+            || self.name == "net_migration"
+    }
+}
+
 /// Every metric, in output order.
 pub fn all() -> Vec<Metric> {
     let m = |name: &str, kind| Metric {
