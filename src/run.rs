@@ -171,20 +171,9 @@ impl Results {
             .map(|b| {
                 let lo = b * BLOCK;
                 let hi = (lo + BLOCK).min(row_len);
-                // The block's columns one after another in one buffer, each `runs` long,
-                // filled TILE rows at a time so that each column's stores share cache lines.
-                const TILE: usize = 16;
                 let runs = self.values.len() / row_len;
                 let mut cols = vec![0.0; (hi - lo) * runs];
-                for (t, rows) in self.values.chunks(TILE * row_len).enumerate() {
-                    let r0 = t * TILE;
-                    for c in 0..hi - lo {
-                        let col = &mut cols[c * runs + r0..];
-                        for (x, row) in col.iter_mut().zip(rows.chunks_exact(row_len)) {
-                            *x = row[lo + c];
-                        }
-                    }
-                }
+                gather_columns(&self.values, row_len, lo, &mut cols);
                 (0..hi - lo)
                     .map(|c| stats::summarise(&mut cols[c * runs..(c + 1) * runs]))
                     .collect()
@@ -241,24 +230,14 @@ impl Results {
             return;
         }
         let monthly = self.monthly.as_mut().expect("summarising months");
-        // A metric's months are side by side in a row: read them row by row.
+        // A metric's months are side by side in a row, and handed over a month at a time.
         monthly
             .par_chunks_mut(n_m)
             .enumerate()
             .for_each(|(k, accs)| {
-                // The metric's months one after another in one buffer, filled TILE rows at a
-                // time (as in `summaries`), then handed over a month at a time.
-                const TILE: usize = 16;
                 let n = rows.len() / row_len;
                 let mut cols = vec![0.0; n_m * n];
-                for (t, tile) in rows.chunks(TILE * row_len).enumerate() {
-                    for m in 0..n_m {
-                        let col = &mut cols[m * n + t * TILE..];
-                        for (x, row) in col.iter_mut().zip(tile.chunks_exact(row_len)) {
-                            *x = row[k * n_p + m];
-                        }
-                    }
-                }
+                gather_columns(&rows, row_len, k * n_p, &mut cols);
                 for (acc, col) in accs.iter_mut().zip(cols.chunks_exact(n)) {
                     acc.add_batch(col.to_vec());
                 }
@@ -267,6 +246,24 @@ impl Results {
             for k in 0..self.metrics.len() {
                 self.values
                     .extend_from_slice(&row[k * n_p + n_m..(k + 1) * n_p]);
+            }
+        }
+    }
+}
+
+/// Columns `first..` of `rows` (each `row_len` long) one after another in `out`, each as long
+/// as there are rows, as many as `out` holds; read 16 rows at a time so that each column's
+/// stores share cache lines.
+fn gather_columns(rows: &[f64], row_len: usize, first: usize, out: &mut [f64]) {
+    const TILE: usize = 16;
+    let n = rows.len() / row_len;
+    if n == 0 {
+        return;
+    }
+    for (t, tile) in rows.chunks(TILE * row_len).enumerate() {
+        for (c, col) in out.chunks_exact_mut(n).enumerate() {
+            for (x, row) in col[t * TILE..].iter_mut().zip(tile.chunks_exact(row_len)) {
+                *x = row[first + c];
             }
         }
     }
