@@ -1,7 +1,7 @@
 //! Criterion benches: the BCP baseline engine at 1,000, 10,000 and 100,000 runs, on one thread
 //! and on two, one trajectory at 5, 10 and 20 years (with the requests each handles, for time per
-//! case), the random-number floor, loading and compiling a scenario, summaries, and writing the
-//! report files. `benches/README.md` records the figures.
+//! case), the random-number floor, loading and compiling a scenario, summaries, writing the
+//! report files, and the whole run at 10,000 runs. `benches/README.md` records the figures.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::{Rng as _, RngCore as _};
@@ -148,6 +148,22 @@ fn benches(c: &mut Criterion) {
             b.iter(|| sendcast::report::write_all(&rep, &info, &dir.path().join("out")).unwrap())
         });
     }
+    // What `sendcast run scenarios/bcp/baseline.toml --runs 10000` does, but for parsing its
+    // arguments and printing: load, run, summarise, write every output (issue 7: under 3 s).
+    g.bench_function("whole_run_10000_bcp_baseline_all_outputs", |b| {
+        b.iter(|| {
+            let model = sendcast::load_model(Path::new(BASELINE)).unwrap();
+            let results = run(&model, &RunOptions::new(10_000, 1));
+            let rep = Report::new(&results);
+            let info = RunInfo {
+                model: &model,
+                version: "bench",
+                sampling: "mc",
+                formats: Formats::ALL,
+            };
+            sendcast::report::write_all(&rep, &info, &dir.path().join("whole")).unwrap()
+        })
+    });
     g.finish();
 }
 
