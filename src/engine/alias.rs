@@ -1,8 +1,8 @@
 //! Walker's alias table: an index drawn with given weights from one 64-bit random word (its
 //! high half picks a column, its low half decides between the column and its alias).
 //! `rand_distr::weighted::WeightedAliasIndex` does the same from two draws and a rejection
-//! loop; new plans draw one each, and this form took their cost from 142 to about 60
-//! instructions a plan (see benches/README.md).
+//! loop; new plans draw one each, and this form took their cost from 142 to 89 instructions
+//! a plan (see benches/README.md).
 
 /// Column `i` keeps `i` when the low half of the word is below `cut[i]`, else gives `alias[i]`.
 #[derive(Debug, Clone)]

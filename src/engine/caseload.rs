@@ -39,9 +39,6 @@ pub struct Caseload {
     independent_by_need: Option<f64>,
     /// Placement shifts in force this month: (setting, to, share).
     shifts: Vec<(usize, usize, f64)>,
-    /// The last yearly net migration `month` was given, and its monthly rate (one `powf` a
-    /// year, not a month).
-    migration: (f64, f64),
     /// The inputs the starting cells and the new-plan table were last worked out from, and
     /// those results: trajectories whose inputs match (fixed ones) reuse them.
     start_key: Vec<u64>,
@@ -74,7 +71,6 @@ impl Caseload {
             self.new_key = new;
         }
         self.independent_by_need = c.independent_by_need.map(|id| draw.get(id));
-        self.migration = (0.0, 0.0);
         for a in 0..N_AGES {
             let annual = draw.get(c.ceasing[crate::model::age_band(a)]);
             self.cease[a] = 1.0 - (1.0 - annual).powf(1.0 / 12.0);
@@ -202,13 +198,9 @@ impl Caseload {
             .unwrap_or(INDEPENDENT)
     }
 
-    /// Monthly ceasing and net migration (`net_migration` a year). Returns (ceased, net
-    /// migration).
-    pub fn month(&mut self, net_migration: f64) -> (f64, f64) {
-        if self.migration.0.to_bits() != net_migration.to_bits() {
-            self.migration = (net_migration, (1.0 + net_migration).powf(1.0 / 12.0) - 1.0);
-        }
-        let migration = self.migration.1;
+    /// Monthly ceasing and net migration (`migration` a month; see `monthly_rate`). Returns
+    /// (ceased, net migration).
+    pub fn month(&mut self, migration: f64) -> (f64, f64) {
         let mut ceased = 0.0;
         let mut migrated = 0.0;
         let mut by_setting = [0.0; N_SETTINGS];
@@ -333,6 +325,11 @@ fn new_cell_weights(
         }
     }
     Alias::new(&w)
+}
+
+/// The monthly rate that compounds to `annual` over a year.
+pub fn monthly_rate(annual: f64) -> f64 {
+    (1.0 + annual).powf(1.0 / 12.0) - 1.0
 }
 
 /// Plans by age and setting matching the setting totals and age-band totals, by iterative

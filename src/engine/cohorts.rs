@@ -79,7 +79,8 @@ impl Cohorts {
         self.split == self.tail
     }
 
-    /// Whether no overdue cohorts (or only holes) are left.
+    /// Whether the overdue part is empty. Holes count as cohorts here: with only holes left
+    /// this says no, and `overdue_front` then skips them and finds nothing.
     #[inline]
     pub fn overdue_is_empty(&self) -> bool {
         self.head == self.split

@@ -102,6 +102,10 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
         .map(|y| d.year(model.demand.plan_rate, y))
         .collect();
     let review_hours = d.get(model.reviews.hours);
+    // Net migration is set by the year: its monthly rate once a year, not each month.
+    let migration: Vec<f64> = (0..clock.n_fy)
+        .map(|y| caseload::monthly_rate(d.year(model.caseload.net_migration, y)))
+        .collect();
     let review_reserved = d.get(model.reviews.reserved_share);
 
     for (s, st) in sc.stages.iter_mut().enumerate() {
@@ -153,7 +157,7 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
                 let aged_out = sc.caseload.september(model, d);
                 rec(out, series::CEASED, m, aged_out);
             }
-            let (ceased, migrated) = sc.caseload.month(d.year(model.caseload.net_migration, fy));
+            let (ceased, migrated) = sc.caseload.month(migration[fy]);
             rec(out, series::CEASED, m, ceased);
             rec(out, series::MIGRATION, m, migrated);
         }

@@ -37,15 +37,20 @@ pub struct RoleState {
 #[derive(Debug, Clone, Default)]
 pub struct Staffing {
     pub roles: [RoleState; N_ROLES],
-    /// Monthly leaving probability by role, and the financial year it was worked out for
-    /// (attrition is set by the year: one `powf` a year, not a month).
-    leave: [f64; N_ROLES],
-    leave_fy: Option<usize>,
+    /// Monthly leaving probability by financial year and role (attrition is set by the year:
+    /// one `powf` a year, not a month).
+    leave: Vec<[f64; N_ROLES]>,
 }
 
 impl Staffing {
     pub fn init(&mut self, model: &Model, draw: &Draw) {
-        self.leave_fy = None;
+        self.leave.clear();
+        self.leave.extend((0..model.clock.n_fy).map(|fy| {
+            std::array::from_fn(|r| {
+                let annual = draw.year(model.staff[r].attrition, fy);
+                1.0 - (1.0 - annual).powf(1.0 / 12.0)
+            })
+        }));
         let horizon = model.clock.months + MAX_LAG_MONTHS;
         for (r, st) in self.roles.iter_mut().enumerate() {
             let s = &model.staff[r];
@@ -63,13 +68,6 @@ impl Staffing {
     /// responds to, relative to the start.
     pub fn month(&mut self, model: &Model, draw: &Draw, m: usize, demand: f64, rng: &mut Rng) {
         let fy = model.clock.month_fy[m] as usize;
-        if self.leave_fy != Some(fy) {
-            self.leave_fy = Some(fy);
-            for (r, leave) in self.leave.iter_mut().enumerate() {
-                let annual = draw.year(model.staff[r].attrition, fy);
-                *leave = 1.0 - (1.0 - annual).powf(1.0 / 12.0);
-            }
-        }
         for (r, st) in self.roles.iter_mut().enumerate() {
             let s = &model.staff[r];
             // Arrivals
@@ -78,7 +76,7 @@ impl Staffing {
             st.recruiting -= arrived;
             st.started[m] = arrived;
             // Leavers
-            let monthly = self.leave[r];
+            let monthly = self.leave[fy][r];
             let n = st.in_post.max(0.0) as u32;
             if n > 0 && monthly > 0.0 {
                 st.in_post -= f64::from(binomial(n, monthly.min(1.0), rng));
