@@ -2,6 +2,7 @@
 //! capacity, annual reviews, caseload and finance. Records monthly series into a flat slice.
 
 pub mod alias;
+pub mod bintab;
 pub mod caseload;
 pub mod cohorts;
 pub mod draw;

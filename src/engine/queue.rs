@@ -4,6 +4,7 @@
 //! so they travel as one counted cohort and their random extra weeks are drawn per cohort.
 //! No engine state.
 
+use super::bintab::BinomialTable;
 use super::cohorts::Cohorts;
 use super::draw::Rng;
 use rand::{Rng as _, RngCore};
@@ -30,8 +31,9 @@ pub struct Done {
     pub count: u32,
 }
 
-/// Cases left that draw their extra weeks one by one (one uniform each) rather than by binomials.
-const CASE_BY_CASE: u32 = 16;
+/// Cases left that draw their extra weeks one by one (half a random word each) rather than by
+/// `BinomialTable` draws: 4 took the fewest instructions of 0, 2, 4, 8 and 16 (benches/README.md).
+const CASE_BY_CASE: u32 = 4;
 
 /// Slices of the uniform in `StageQueue::guide`.
 const GUIDE: usize = 256;
@@ -61,6 +63,9 @@ pub struct StageQueue {
     /// For each of `GUIDE` equal slices of the 32-bit uniforms (their top 8 bits), the fewest
     /// extra weeks it can give, so that finding a uniform's place takes a step or two.
     guide: Vec<u8>,
+    /// Binomial draws at the chance that a case with at least `e` extra weeks has exactly `e`
+    /// (the same for every `e`: the extra weeks are geometric).
+    chain: BinomialTable,
 }
 
 impl Default for StageQueue {
@@ -72,6 +77,7 @@ impl Default for StageQueue {
             extra_cdf: vec![1.0],
             extra_cut: vec![1 << 32],
             guide: vec![0; GUIDE],
+            chain: BinomialTable::default(),
         }
     }
 }
@@ -178,6 +184,7 @@ impl StageQueue {
                 }
             }
             *self.extra_cdf.last_mut().expect("not empty") = 1.0;
+            self.chain.set_p(1.0 - q);
         } else {
             self.extra_cdf.push(1.0);
         }
@@ -347,14 +354,13 @@ impl StageQueue {
         self.n_cases -= ready as usize;
         push_done(done, rw, ready);
         // The others: while many are left, the share with exactly `e` extra weeks among those
-        // with at least `e` is binomial; the last few draw their extra weeks case by case from
-        // the table's upper part.
+        // with at least `e` is binomial, at the same chance for every `e`; the last few draw
+        // their extra weeks case by case from the table's upper part.
         let mut e = (t + 1).max(0) as usize;
         let mut left = n - ready;
         let last = last as usize;
         while left > CASE_BY_CASE && e < last {
-            let below = if e == 0 { 0.0 } else { self.extra_cdf[e - 1] };
-            let k = binomial(left, (self.extra_cdf[e] - below) / (1.0 - below), rng);
+            let k = self.chain.sample(left, rng);
             self.wait(c.earliest + e as i32, rw, k, now);
             left -= k;
             e += 1;
