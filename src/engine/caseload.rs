@@ -204,14 +204,17 @@ impl Caseload {
         let mut ceased = 0.0;
         let mut migrated = 0.0;
         let mut by_setting = [0.0; N_SETTINGS];
+        // Each age ceases at its own rate, then the rest migrate: a cell is multiplied by one
+        // factor, and the flows come from the age's total.
         for (row, &q) in self.cells.chunks_exact_mut(N_SETTINGS).zip(&self.cease) {
-            for (x, total) in row.iter_mut().zip(&mut by_setting) {
-                let c = *x * q;
-                let mig = (*x - c) * migration;
-                *x += mig - c;
-                *total += *x;
-                ceased += c;
-                migrated += mig;
+            let total: f64 = row.iter().sum();
+            let c = total * q;
+            ceased += c;
+            migrated += (total - c) * migration;
+            let factor = (1.0 - q) * (1.0 + migration);
+            for (x, t) in row.iter_mut().zip(&mut by_setting) {
+                *x *= factor;
+                *t += *x;
             }
         }
         self.by_setting = by_setting;
