@@ -87,7 +87,8 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
     let n_weeks = clock.n_weeks();
     debug_assert_eq!(out.len(), series::N_SERIES * months);
     out.fill(0.0);
-    let rec = |out: &mut [f64], s: usize, m: usize, x: f64| out[s * months + m] += x;
+    // The month's flows, summed here in the order they come and written at its end.
+    let mut flow = [0.0; series::N_SERIES];
 
     // Demand per week and refusal rate per month, with policy effects.
     demand_profile(model, d, sc, &mut rngs.demand);
@@ -156,11 +157,11 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
             sc.caseload.set_capacity(model, d, m);
             if clock.month(m).month == 9 {
                 let aged_out = sc.caseload.september(model, d);
-                rec(out, series::CEASED, m, aged_out);
+                flow[series::CEASED] += aged_out;
             }
             let (ceased, migrated) = sc.caseload.month(migration[fy]);
-            rec(out, series::CEASED, m, ceased);
-            rec(out, series::MIGRATION, m, migrated);
+            flow[series::CEASED] += ceased;
+            flow[series::MIGRATION] += migrated;
         }
         ages.advance(now);
 
@@ -183,7 +184,7 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
                 0
             }
         };
-        rec(out, series::REQUESTS, m, n as f64);
+        flow[series::REQUESTS] += n as f64;
         sc.stages[DECISION].push(now, now + min_w[DECISION], n, true);
         ages.open_cases(now, n);
         // Refusals overturned on appeal come back as new assessments.
@@ -238,12 +239,12 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
                 let nf = f64::from(n);
                 match stage {
                     DECISION => {
-                        rec(out, series::DECISIONS, m, nf);
+                        flow[series::DECISIONS] += nf;
                         if waited <= 6 {
-                            rec(out, series::DECISIONS_6W, m, nf);
+                            flow[series::DECISIONS_6W] += nf;
                         }
                         let refused = binomial(n, sc.refusal[m], &mut rngs.cases);
-                        rec(out, series::REFUSALS, m, f64::from(refused));
+                        flow[series::REFUSALS] += f64::from(refused);
                         ages.close_cases(rw, refused, now);
                         let won = binomial(refused, appeal_p, &mut rngs.cases);
                         sc.appeals[(w + appeal_weeks) % queue::MAX_WAIT_WEEKS] += won;
@@ -260,16 +261,16 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
                         ages.open_cases(rw, plans - (n - no_plan));
                         sc.stages[DRAFTING].push(rw, now + min_w[DRAFTING], plans, true);
                         if no_plan > 0 {
-                            rec(out, series::NO_PLAN, m, f64::from(no_plan));
+                            flow[series::NO_PLAN] += f64::from(no_plan);
                             ages.close_cases(rw, no_plan, now);
                         }
                     }
                     _ => {
-                        rec(out, series::NEW_PLANS, m, nf);
+                        flow[series::NEW_PLANS] += nf;
                         if waited <= 20 {
-                            rec(out, series::PLANS_20W, m, nf);
+                            flow[series::PLANS_20W] += nf;
                         }
-                        rec(out, series::WEEKS_TO_PLAN, m, waited as f64 * nf);
+                        flow[series::WEEKS_TO_PLAN] += waited as f64 * nf;
                         ages.close_cases(rw, n, now);
                         for _ in 0..n {
                             sc.caseload.add_new_plan(&mut rngs.placement);
@@ -291,6 +292,9 @@ pub fn simulate(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch, o
 
         let month_end = w + 1 == n_weeks || clock.week_month[w + 1] as usize != m;
         if month_end {
+            for s in series::FLOWS {
+                out[s * months + m] = std::mem::take(&mut flow[s]);
+            }
             let cl = &sc.caseload;
             out[series::OPEN * months + m] = ages.open as f64;
             out[series::BACKLOG * months + m] = ages.over[0] as f64;

@@ -30,3 +30,17 @@ pub const EXPENDITURE_BY_LINE: usize = 33;
 /// Plans by age group follow, in `model::AGE_BANDS` order.
 pub const EHCPS_BY_AGE: usize = 39;
 pub const N_SERIES: usize = 44;
+
+/// The series that are flows, summed over the month.
+pub const FLOWS: [usize; 10] = [
+    REQUESTS,
+    DECISIONS,
+    DECISIONS_6W,
+    REFUSALS,
+    NEW_PLANS,
+    PLANS_20W,
+    WEEKS_TO_PLAN,
+    CEASED,
+    MIGRATION,
+    NO_PLAN,
+];
