@@ -84,11 +84,12 @@ impl Caseload {
 
     /// Plans by age group (`model::AGE_BANDS`).
     pub fn by_age_band(&self) -> [f64; 5] {
-        let mut bands = [0.0; 5];
-        for (age, row) in self.cells.chunks_exact(N_SETTINGS).enumerate() {
-            bands[crate::model::age_band(age)] += row.iter().sum::<f64>();
-        }
-        bands
+        // Each band's ages in order, each age's row summed first (the order of the sums).
+        AGE_BANDS.map(|(_, lo, hi)| {
+            self.cells[lo * N_SETTINGS..(hi + 1) * N_SETTINGS]
+                .chunks_exact(N_SETTINGS)
+                .fold(0.0, |band, row| band + row.iter().sum::<f64>())
+        })
     }
 
     fn retotal(&mut self) {
