@@ -348,25 +348,42 @@ impl Fan {
                     + Text::new(label.clone(), (5, 4), canvas::text(13, GREY)),
             ))?;
         }
-        for m in &self.history {
-            let color = if m.after_start { self.after_color } else { INK };
-            if m.x1 > m.x0 {
-                chart.draw_series(std::iter::once(PathElement::new(
-                    vec![(m.x0, m.y), (m.x1, m.y)],
-                    color.stroke_width(2),
-                )))?;
-            }
-            let p = (m.x(), m.y);
-            if m.after_start {
-                chart.draw_series(std::iter::once(
-                    EmptyElement::at(p)
-                        + Rectangle::new([(-5, -5), (5, 5)], self.after_color.filled())
-                        + Rectangle::new([(-5, -5), (5, 5)], INK.stroke_width(1)),
-                ))?;
-            } else {
-                chart.draw_series(std::iter::once(Circle::new(p, 5, INK.filled())))?;
-            }
-        }
-        Ok(())
+        draw_history(&mut chart, &self.history, self.after_color)
     }
+}
+
+/// Recorded values on a dated chart, as `history_keys` shows them: a dot before the model's
+/// start, a square of `after_color` after it, and a bar across the months a flow covers.
+pub fn draw_history<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<axis::Ticked, plotters::coord::types::RangedCoordf64>,
+    >,
+    history: &[Mark],
+    after_color: RGBColor,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    for m in history {
+        let color = if m.after_start { after_color } else { INK };
+        if m.x1 > m.x0 {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(m.x0, m.y), (m.x1, m.y)],
+                color.stroke_width(2),
+            )))?;
+        }
+        let p = (m.x(), m.y);
+        if m.after_start {
+            chart.draw_series(std::iter::once(
+                EmptyElement::at(p)
+                    + Rectangle::new([(-5, -5), (5, 5)], after_color.filled())
+                    + Rectangle::new([(-5, -5), (5, 5)], INK.stroke_width(1)),
+            ))?;
+        } else {
+            chart.draw_series(std::iter::once(Circle::new(p, 5, INK.filled())))?;
+        }
+    }
+    Ok(())
 }

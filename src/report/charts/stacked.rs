@@ -2,9 +2,7 @@
 //! recorded census totals.
 
 use super::axis::{self, month_end, Unit};
-use super::canvas::{
-    self, Frame, Key, BLUE, GREEN, GREY, INK, ORANGE, PURPLE, SKY, VERMILLION, YELLOW,
-};
+use super::canvas::{self, Frame, Key, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, YELLOW};
 use super::fan::{self, Mark};
 use super::{Chart, Plot, Report};
 use crate::model::{Model, SETTINGS};
@@ -110,18 +108,7 @@ impl Stacked {
             pts.extend((0..n).rev().map(|i| (self.xs[i], tops[j][i])));
             chart.draw_series(std::iter::once(Polygon::new(pts, color.mix(0.85).filled())))?;
         }
-        for m in &self.history {
-            let p = (m.x(), m.y);
-            if m.after_start {
-                chart.draw_series(std::iter::once(
-                    EmptyElement::at(p)
-                        + Rectangle::new([(-5, -5), (5, 5)], VERMILLION.filled())
-                        + Rectangle::new([(-5, -5), (5, 5)], INK.stroke_width(1)),
-                ))?;
-            } else {
-                chart.draw_series(std::iter::once(Circle::new(p, 5, INK.filled())))?;
-            }
-        }
-        Ok(())
+        // Census totals are stocks, so each is one month: no bar, a dot or a square.
+        fan::draw_history(&mut chart, &self.history, VERMILLION)
     }
 }
