@@ -2,8 +2,8 @@
 //! the overlaid charts, the paired differences by financial year, and links to each
 //! scenario's own page.
 
-use super::charts::axis::Unit;
-use super::headline::{count, money, OVERRIDE_END};
+use super::charts::axis::{self, Unit};
+use super::headline::{count, key_year, money};
 use super::html::{esc, page_end, page_start, run_table};
 use super::{Figure, RunInfo};
 use crate::compare::{Comparison, Row};
@@ -39,7 +39,7 @@ fn amount(x: f64, unit: Unit) -> String {
     match unit {
         Unit::Money => money(x),
         Unit::Count => count(x),
-        Unit::Percent => format!("{} points", fmt1(x)),
+        Unit::Percent => format!("{} points", axis::trim(x, 1)),
     }
 }
 
@@ -62,15 +62,10 @@ fn signed(x: f64, unit: Unit) -> String {
     }
 }
 
-fn fmt1(x: f64) -> String {
-    let s = format!("{:.1}", x);
-    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
-}
-
 /// The sentence for one metric in one year, or none when the difference is undefined.
 fn sentence(c: &Comparison, r: &Row, what: &str, unit: Unit) -> Option<String> {
     let d = &r.diff;
-    if d.n == 0 || !d.q[3].is_finite() {
+    if !d.is_defined() {
         return None;
     }
     let (a, b) = (&c.a.scenario, &c.b.scenario);
@@ -98,11 +93,7 @@ fn sentence(c: &Comparison, r: &Row, what: &str, unit: Unit) -> Option<String> {
 
 pub fn sentences(c: &Comparison) -> Vec<String> {
     let years: Vec<&str> = c.a.years.iter().map(|p| p.label.as_str()).collect();
-    let key = if years.contains(&OVERRIDE_END) {
-        OVERRIDE_END
-    } else {
-        years.last().copied().unwrap_or("")
-    };
+    let key = key_year(&c.a.years).unwrap_or("");
     let second = years.get(1).or(years.first()).copied().unwrap_or("");
     let mut out = Vec::new();
     for (metric, what) in LINES {
@@ -194,7 +185,7 @@ pub fn render(
         }
         h.push_str("</tr></thead>\n<tbody>\n<tr><th>B − A</th>");
         for r in &rows {
-            if r.diff.n > 0 && r.diff.q[3].is_finite() {
+            if r.diff.is_defined() {
                 let _ = write!(
                     h,
                     "<td>{}<span>{} to {}</span></td>",
@@ -230,9 +221,8 @@ pub fn render(
     }
     h.push_str("</ul>\n</section>\n");
     h.push_str("<section id=\"run\">\n<h2>Run details</h2>\n");
-    for info in [a, b] {
+    for (info, r) in [(a, &c.a), (b, &c.b)] {
         let _ = writeln!(h, "<h3>{}</h3>", esc(&info.model.name));
-        let r = if std::ptr::eq(info, a) { &c.a } else { &c.b };
         run_table(&mut h, info, r.runs, r.seed)?;
     }
     h.push_str("</section>\n");

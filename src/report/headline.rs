@@ -3,10 +3,21 @@
 
 use super::Report;
 use crate::model::Model;
+use crate::run::Period;
 use crate::stats;
 
 /// The financial year whose end closes the statutory override of DSG deficits (31 March 2028).
 pub const OVERRIDE_END: &str = "2027-28";
+
+/// The year a deficit is reported at: the end of the override if the horizon reaches it, else
+/// the horizon's last year (`None` with no years).
+pub fn key_year(years: &[Period]) -> Option<&str> {
+    years
+        .iter()
+        .find(|p| p.label == OVERRIDE_END)
+        .or(years.last())
+        .map(|p| p.label.as_str())
+}
 
 /// Headline sentences, in reading order. Years the horizon lacks, and outcomes with no events
 /// (no plans issued, say), are left out rather than guessed.
@@ -16,11 +27,7 @@ pub fn sentences(report: &Report<'_>, model: &Model) -> Vec<String> {
         return Vec::new();
     };
     let last = r.years.last().map_or(first, |p| p.label.as_str());
-    let key = if r.years.iter().any(|p| p.label == OVERRIDE_END) {
-        OVERRIDE_END
-    } else {
-        last
-    };
+    let key = key_year(&r.years).unwrap_or(last);
     let mut out = Vec::new();
     deficit(report, key, &mut out);
     if key != last {
@@ -64,7 +71,7 @@ pub fn sentences(report: &Report<'_>, model: &Model) -> Vec<String> {
 }
 
 fn defined(s: Option<&stats::Summary>) -> Option<&stats::Summary> {
-    s.filter(|s| s.n > 0 && s.q[3].is_finite())
+    s.filter(|s| s.is_defined())
 }
 
 fn deficit(report: &Report<'_>, key: &str, out: &mut Vec<String>) {

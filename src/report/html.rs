@@ -227,29 +227,13 @@ fn probabilities(report: &Report<'_>, h: &mut String) {
 fn sensitivity(report: &Report<'_>, h: &mut String) {
     let r = report.results;
     let metric = HEADLINE[0];
-    let Some(year) = r
-        .years
-        .iter()
-        .find(|p| p.label == headline::OVERRIDE_END)
-        .or(r.years.last())
-        .map(|p| p.label.clone())
-    else {
+    let Some(year) = headline::key_year(&r.years) else {
         return;
     };
-    let mut rows: Vec<_> = report
-        .sensitivity
-        .iter()
-        .filter(|s| s.metric == metric && s.period == year)
-        .filter(|s| s.median_low.is_finite() && s.median_high.is_finite())
-        .collect();
+    let rows = report.top_drivers(metric, year, TOP_INPUTS);
     if rows.is_empty() {
         return;
     }
-    rows.sort_by(|a, b| {
-        let sa = (a.median_high - a.median_low).abs();
-        let sb = (b.median_high - b.median_low).abs();
-        sb.total_cmp(&sa).then_with(|| a.input.cmp(&b.input))
-    });
     let _ = writeln!(
         h,
         "<section id=\"sensitivity\">\n<h2>What drives the cumulative DSG balance at {}</h2>\n\
@@ -257,9 +241,9 @@ fn sensitivity(report: &Report<'_>, h: &mut String) {
          when the input is in its lowest and its highest tenth of futures.</p>\n<div class=\"wide\"><table>\n\
          <thead><tr><th>Input</th><th>Rank correlation</th><th>Median, input lowest tenth</th>\
          <th>Median, input highest tenth</th><th>Swing</th></tr></thead>\n<tbody>",
-        esc(&headline::march(&year))
+        esc(&headline::march(year))
     );
-    for s in rows.iter().take(TOP_INPUTS) {
+    for s in &rows {
         let _ = writeln!(
             h,
             "<tr><th>{}</th><td>{:.2}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -98,6 +98,25 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// The `n` uncertain inputs that move `metric` most in financial year `label`: rows with
+    /// both tenth medians finite, by swing (the medians' distance) from largest, then by
+    /// input name, so equal swings do not reorder between runs.
+    pub fn top_drivers(&self, metric: &str, label: &str, n: usize) -> Vec<&SensitivityRow> {
+        let mut rows: Vec<&SensitivityRow> = self
+            .sensitivity
+            .iter()
+            .filter(|s| s.metric == metric && s.period == label)
+            .filter(|s| s.median_low.is_finite() && s.median_high.is_finite())
+            .collect();
+        rows.sort_by(|a, b| {
+            let sa = (a.median_high - a.median_low).abs();
+            let sb = (b.median_high - b.median_low).abs();
+            sb.total_cmp(&sa).then_with(|| a.input.cmp(&b.input))
+        });
+        rows.truncate(n);
+        rows
+    }
+
     /// Summary of metric `name` in financial year `label`.
     pub fn year(&self, name: &str, label: &str) -> Option<&Summary> {
         let r = self.results;

@@ -21,6 +21,14 @@ pub struct Summary {
     pub q_ci: [(f64, f64); 3],
 }
 
+impl Summary {
+    /// Whether there is a distribution to report: some trajectories define the value and its
+    /// median is a number.
+    pub fn is_defined(&self) -> bool {
+        self.n > 0 && self.q[3].is_finite()
+    }
+}
+
 /// Percentiles whose confidence intervals are reported.
 pub const CI_PERCENTILES: [f64; 3] = [10.0, 50.0, 90.0];
 

@@ -160,7 +160,7 @@ fn signed(s: String) -> String {
 }
 
 /// At most `decimals` decimals, without trailing zeros; never "-0".
-fn trim(v: f64, decimals: usize) -> String {
+pub(crate) fn trim(v: f64, decimals: usize) -> String {
     let s = format!("{v:.decimals$}");
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()

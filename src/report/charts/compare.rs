@@ -94,7 +94,7 @@ fn difference_charts(cmp: &Comparison, a: &Report<'_>) -> Result<Vec<Chart>> {
             .zip(rb.column_values(col))
             .map(|(x, z)| (z - x) * unit.scale())
             .collect();
-        let when = super::year_end_words(fy);
+        let when = super::headline::march(fy);
         let h = Histogram::new(
             unit,
             diff,

@@ -155,14 +155,14 @@ pub fn deficit_charts(report: &Report<'_>) -> Result<Vec<Chart>> {
             .into_iter()
             .map(|x| x * unit.scale())
             .collect();
-        let when = super::year_end_words(fy);
+        let when = super::headline::march(fy);
         let h = Histogram::new(
             unit,
             values,
             format!("cumulative DSG high-needs balance at {when}, £m (negative = deficit)"),
             BLUE,
         );
-        let is_override = fy == super::OVERRIDE_END_FY;
+        let is_override = fy == super::headline::OVERRIDE_END;
         let title = if is_override {
             format!("DSG balance at {when}, when the statutory override ends")
         } else {

@@ -16,6 +16,7 @@ pub mod stacked;
 pub mod tornado;
 
 use super::figure::Figure;
+use super::headline;
 use super::Report;
 use crate::model::Model;
 use anyhow::{Context, Result};
@@ -123,24 +124,13 @@ pub fn key_years(report: &Report<'_>) -> Vec<usize> {
     let years = &report.results.years;
     let mut v: Vec<usize> = years
         .iter()
-        .position(|p| p.label == OVERRIDE_END_FY)
+        .position(|p| p.label == headline::OVERRIDE_END)
         .into_iter()
         .collect();
     if !years.is_empty() && v.last() != Some(&(years.len() - 1)) {
         v.push(years.len() - 1);
     }
     v
-}
-
-/// The financial year whose end (31 March 2028) ends the statutory override.
-pub const OVERRIDE_END_FY: &str = "2027-28";
-
-/// "31 March 2028" for a financial year label "2027-28".
-pub fn year_end_words(fy: &str) -> String {
-    match fy.get(..4).and_then(|y| y.parse::<i32>().ok()) {
-        Some(y) => format!("31 March {}", y + 1),
-        None => fy.to_string(),
-    }
 }
 
 /// The line under each title: what was run.

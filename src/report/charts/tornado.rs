@@ -23,19 +23,16 @@ pub struct Tornado {
 
 /// The tornado for the cumulative DSG balance at the end of the override (or the last year).
 pub fn chart(report: &Report<'_>) -> Result<Option<Chart>> {
-    let Some(&y) = super::key_years(report).first() else {
+    let Some(fy) = super::headline::key_year(&report.results.years) else {
         return Ok(None);
     };
-    let fy = report.results.years[y].label.clone();
-    let Some(all) = report.year(METRIC, &fy) else {
+    let Some(all) = report.year(METRIC, fy) else {
         return Ok(None);
     };
     let unit = Unit::Money;
-    let mut rows: Vec<(String, f64, f64)> = report
-        .sensitivity
-        .iter()
-        .filter(|s| s.metric == METRIC && s.period == fy)
-        .filter(|s| s.median_low.is_finite() && s.median_high.is_finite())
+    let rows: Vec<(String, f64, f64)> = report
+        .top_drivers(METRIC, fy, TOP)
+        .into_iter()
         .map(|s| {
             (
                 s.input.clone(),
@@ -44,18 +41,10 @@ pub fn chart(report: &Report<'_>) -> Result<Option<Chart>> {
             )
         })
         .collect();
-    // Stable order: by swing, then by name, so equal swings do not reorder between runs.
-    rows.sort_by(|a, b| {
-        (b.2 - b.1)
-            .abs()
-            .total_cmp(&(a.2 - a.1).abs())
-            .then_with(|| a.0.cmp(&b.0))
-    });
-    rows.truncate(TOP);
     if rows.is_empty() {
         return Ok(None);
     }
-    let when = super::year_end_words(&fy);
+    let when = super::headline::march(fy);
     let center = all.q[3] * unit.scale();
     Ok(Some(Chart {
         name: format!("tornado_{METRIC}_{fy}"),
