@@ -2,7 +2,9 @@
 //! two texts its error must contain (`*.expected`: the key, then what is allowed). Every one
 //! must exit with code 2, name the file with a line and column, and leave no output behind.
 
-use assert_cmd::Command;
+mod common;
+
+use common::sendcast;
 use std::path::{Path, PathBuf};
 
 fn cases() -> Vec<PathBuf> {
@@ -39,7 +41,7 @@ fn every_bad_file_is_refused_with_a_located_message() {
         let want: Vec<&str> = expected.lines().filter(|l| !l.is_empty()).collect();
         let out = tmp.path().join(&name);
         for args in [vec!["run"], vec!["validate"]] {
-            let mut cmd = Command::cargo_bin("sendcast").unwrap();
+            let mut cmd = sendcast();
             cmd.args(&args).arg(case);
             if args[0] == "run" {
                 cmd.args(["--runs", "2", "--quiet", "--out"]).arg(&out);

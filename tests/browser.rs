@@ -3,7 +3,9 @@
 //! Without a Chromium on the machine the test says so and passes, unless
 //! SENDCAST_REQUIRE_BROWSER=1 (as in CI), when a missing browser fails it.
 
-use assert_cmd::Command;
+mod common;
+
+use common::sendcast;
 use std::path::{Path, PathBuf};
 
 fn chromium() -> Option<PathBuf> {
@@ -61,8 +63,7 @@ fn report_renders_in_headless_chromium_with_its_charts() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("bcp");
-    Command::cargo_bin("sendcast")
-        .unwrap()
+    sendcast()
         .args([
             "run",
             "scenarios/bcp/baseline.toml",

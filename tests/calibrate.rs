@@ -1,17 +1,15 @@
 //! SEN2 reading (both release layouts), `calibrate` and `backtest`, on fixtures cut from DfE's
 //! files (`tests/fixtures/sen2`: England and 17 authorities, BCP and its predecessors among them).
 
-use assert_cmd::Command;
+mod common;
+
+use common::sendcast;
 use sendcast::calibrate;
 use sendcast::run::{run, RunOptions};
 use sendcast::sen2::{Area, Census, Sen2};
 use std::path::{Path, PathBuf};
 
 const FIXTURES: &str = "tests/fixtures/sen2";
-
-fn sendcast() -> Command {
-    Command::cargo_bin("sendcast").unwrap()
-}
 
 fn load() -> Sen2 {
     Sen2::load(Path::new(FIXTURES)).unwrap()

@@ -1,12 +1,10 @@
 //! The `sendcast` command: output files as OUTPUTS.md lists them, byte-identical results
 //! across thread counts, exit codes, and the shipped BCP scenarios' headline behaviour.
 
-use assert_cmd::Command;
-use std::path::Path;
+mod common;
 
-fn sendcast() -> Command {
-    Command::cargo_bin("sendcast").unwrap()
-}
+use common::{read, sendcast};
+use std::path::Path;
 
 fn run_to(scenario: &str, out: &Path, runs: u32, threads: &str) {
     sendcast()
@@ -24,10 +22,6 @@ fn run_to(scenario: &str, out: &Path, runs: u32, threads: &str) {
         .arg(out)
         .assert()
         .success();
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 /// (mean, p50) of a metric in a period from summary.csv.

@@ -1,7 +1,9 @@
 //! `sendcast goal-seek`: a case whose answer is known analytically, the no-answer case, and
 //! errors that name the option.
 
-use assert_cmd::Command;
+mod common;
+
+use common::sendcast;
 use sendcast::goalseek::{parse_target, seek, Seek};
 use statrs::distribution::{DiscreteCDF, Poisson};
 use std::path::Path;
@@ -50,10 +52,6 @@ fn finds_the_request_rate_that_makes_520_requests_even_odds() {
     );
     assert!(o.increasing && o.p >= 0.5 && o.se > 0.0);
     assert!(o.bracket.0 < got);
-}
-
-fn sendcast() -> Command {
-    Command::cargo_bin("sendcast").unwrap()
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! Snapshots of what `sendcast run` writes for a small fixture (CSV, JSON and the HTML page's
 //! text), and `--format` writing only what it is asked for.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{read, sendcast};
 use sendcast::report::{self, Formats, Report, RunInfo};
 use sendcast::run::{run, RunOptions};
 use std::path::Path;
@@ -15,10 +17,6 @@ fn info(model: &sendcast::model::Model, formats: Formats) -> RunInfo<'_> {
         sampling: "mc",
         formats,
     }
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 #[test]
@@ -69,8 +67,7 @@ fn headline_sentences_follow_the_numbers() {
 fn format_writes_only_what_it_is_asked_for() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("html-only");
-    Command::cargo_bin("sendcast")
-        .unwrap()
+    sendcast()
         .args([
             "run",
             FIXTURE,
@@ -107,8 +104,7 @@ fn format_writes_only_what_it_is_asked_for() {
         );
     }
 
-    let bad = Command::cargo_bin("sendcast")
-        .unwrap()
+    let bad = sendcast()
         .args(["run", FIXTURE, "--runs", "5", "--format", "pdf", "--out"])
         .arg(tmp.path().join("bad"))
         .output()
@@ -126,8 +122,7 @@ fn format_writes_only_what_it_is_asked_for() {
 fn compare_writes_a_page_of_paired_differences_linking_both_reports() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("cmp");
-    Command::cargo_bin("sendcast")
-        .unwrap()
+    sendcast()
         .args([
             "compare",
             "scenarios/bcp/invest-784k.toml",
