@@ -86,13 +86,7 @@ fn options(a: &RunArgs) -> anyhow::Result<RunOptions> {
 
 /// The writers' view of a run: the model, the version, the sampling and the outputs asked for.
 fn run_info<'a>(model: &'a Model, a: &RunArgs) -> report::RunInfo<'a> {
-    let mut f = report::Formats {
-        csv: false,
-        json: false,
-        html: false,
-        xlsx: false,
-        charts: false,
-    };
+    let mut f = report::Formats::NONE;
     for x in &a.format {
         match x {
             FormatArg::Csv => f.csv = true,

@@ -229,6 +229,14 @@ pub struct Formats {
 }
 
 impl Formats {
+    /// Nothing yet (the command line adds what it is asked for).
+    pub const NONE: Formats = Formats {
+        csv: false,
+        json: false,
+        html: false,
+        xlsx: false,
+        charts: false,
+    };
     pub const ALL: Formats = Formats {
         csv: true,
         json: true,

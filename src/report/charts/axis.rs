@@ -62,8 +62,7 @@ pub fn month_end(ym: YearMonth) -> f64 {
 
 /// "Mar 2028" for the month ending at `x` (ticks mark month ends).
 pub fn date_label(x: f64) -> String {
-    let ym = month_of_index(x.round() as i64 - 1);
-    format!("{} {}", MONTHS[ym.month as usize - 1], ym.year)
+    month_name(month_of_index(x.round() as i64 - 1))
 }
 
 pub fn month_name(ym: YearMonth) -> String {

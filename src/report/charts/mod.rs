@@ -139,11 +139,7 @@ pub fn subtitle(report: &Report<'_>, what: &str) -> String {
     format!(
         "{} · {} runs, seed {} · {what}",
         r.scenario,
-        group_thousands(r.runs),
+        headline::count(r.runs as f64),
         r.seed
     )
-}
-
-fn group_thousands(n: usize) -> String {
-    axis::Unit::Count.words(n as f64)
 }
