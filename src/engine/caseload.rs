@@ -73,7 +73,7 @@ impl Caseload {
         self.independent_by_need = c.independent_by_need.map(|id| draw.get(id));
         for a in 0..N_AGES {
             let annual = draw.get(c.ceasing[crate::model::age_band(a)]);
-            self.cease[a] = 1.0 - (1.0 - annual).powf(1.0 / 12.0);
+            self.cease[a] = monthly_chance(annual);
         }
         self.retotal();
     }
@@ -334,6 +334,11 @@ fn new_cell_weights(
 /// The monthly rate that compounds to `annual` over a year.
 pub fn monthly_rate(annual: f64) -> f64 {
     (1.0 + annual).powf(1.0 / 12.0) - 1.0
+}
+
+/// The monthly chance of an event (leaving, a plan ceasing) whose chance in a year is `annual`.
+pub fn monthly_chance(annual: f64) -> f64 {
+    1.0 - (1.0 - annual).powf(1.0 / 12.0)
 }
 
 /// Plans by age and setting matching the setting totals and age-band totals, by iterative

@@ -1,6 +1,7 @@
 //! Casework staff by role, month by month: leavers, recruitment with a lag and failed rounds,
 //! new-starter ramp-up, agency cover and temporary capacity bought by interventions.
 
+use super::caseload::monthly_chance;
 use super::draw::{Draw, Rng};
 use super::queue::binomial;
 use crate::model::{Intervention, Model, N_ROLES, WORKING_DAYS_PER_YEAR};
@@ -46,10 +47,7 @@ impl Staffing {
     pub fn init(&mut self, model: &Model, draw: &Draw) {
         self.leave.clear();
         self.leave.extend((0..model.clock.n_fy).map(|fy| {
-            std::array::from_fn(|r| {
-                let annual = draw.year(model.staff[r].attrition, fy);
-                1.0 - (1.0 - annual).powf(1.0 / 12.0)
-            })
+            std::array::from_fn(|r| monthly_chance(draw.year(model.staff[r].attrition, fy)))
         }));
         let horizon = model.clock.months + MAX_LAG_MONTHS;
         for (r, st) in self.roles.iter_mut().enumerate() {
