@@ -13,7 +13,7 @@ fn model(path: &str) -> Model {
 
 fn raw(model: &Model, seed: u64, index: u64) -> Vec<f64> {
     let mut out = vec![0.0; s::N_SERIES * model.clock.months];
-    trajectory(model, seed, index, &mut Scratch::default(), &mut out);
+    trajectory(model, seed, index, &mut Scratch::default(), &mut out).unwrap();
     out
 }
 
@@ -119,7 +119,7 @@ fn plans_are_conserved_month_by_month() {
 #[test]
 fn cumulative_balance_is_the_sum_of_in_year_balances() {
     let m = model("scenarios/bcp/invest-784k.toml");
-    let res = run(&m, &RunOptions::new(50, 11));
+    let res = run(&m, &RunOptions::new(50, 11)).unwrap();
     let inyear = res.metric_index("dsg_in_year_balance").unwrap();
     let cum = res.metric_index("dsg_cumulative_balance").unwrap();
     let nm = res.months.len();
@@ -157,12 +157,12 @@ fn same_seed_same_results_on_one_and_two_threads() {
         .num_threads(1)
         .build()
         .unwrap()
-        .install(|| run(&m, &opts));
+        .install(|| run(&m, &opts).unwrap());
     let two = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
         .unwrap()
-        .install(|| run(&m, &opts));
+        .install(|| run(&m, &opts).unwrap());
     assert!(one
         .values
         .iter()
@@ -174,7 +174,8 @@ fn same_seed_same_results_on_one_and_two_threads() {
             seed: 100,
             ..opts.clone()
         },
-    );
+    )
+    .unwrap();
     assert!(
         one.values != other.values,
         "a different seed should give different draws"
@@ -184,7 +185,7 @@ fn same_seed_same_results_on_one_and_two_threads() {
 #[test]
 fn above_max_monthly_runs_months_are_summarised_and_years_kept() {
     let m = model("scenarios/bcp/invest-784k.toml");
-    let full = run(&m, &RunOptions::new(600, 5));
+    let full = run(&m, &RunOptions::new(600, 5)).unwrap();
     let opts = RunOptions {
         max_monthly_runs: 100,
         ..RunOptions::new(600, 5)
@@ -193,8 +194,8 @@ fn above_max_monthly_runs_months_are_summarised_and_years_kept() {
         .num_threads(1)
         .build()
         .unwrap()
-        .install(|| run(&m, &opts));
-    let streamed = run(&m, &opts);
+        .install(|| run(&m, &opts).unwrap());
+    let streamed = run(&m, &opts).unwrap();
     assert!(full.has_monthly_values() && !streamed.has_monthly_values());
     let (a, b, c) = (full.summaries(), streamed.summaries(), one.summaries());
     assert_eq!(a.len(), b.len());

@@ -59,7 +59,7 @@ struct Check {
 #[test]
 fn the_investment_replay_reproduces_what_happened_in_2023_and_2024() {
     let model = sendcast::load_model(Path::new("scenarios/bcp/replay.toml")).unwrap();
-    let r = run(&model, &RunOptions::new(1000, 2023));
+    let r = run(&model, &RunOptions::new(1000, 2023)).unwrap();
     let checks = [
         Check {
             what: "% plans in 20 weeks, Apr-Dec 2023 (0% Mar 2023; SEN2 2023 4.8%)",
