@@ -45,13 +45,15 @@ fn backlog_clears_in_b_over_mu_minus_lambda_weeks() {
         (weeks - 40.0).abs() <= 6.0,
         "median clearance {weeks:.1} weeks, expected about 40"
     );
-    // Throughput while the backlog lasts is the capacity, 15 a week: about 65 plans a month.
-    let r = raw(&m, 7, 0);
-    let plans = series(&r, &m, s::NEW_PLANS);
+    // Throughput while the backlog lasts is about the capacity, 15 a week (a week's hazard
+    // takes 1 - exp(-15 / n) of n open cases: 14.4 at n = 190), about 62 plans a month.
+    let month2: f64 = (0..200)
+        .map(|i| series(&raw(&m, 7, i), &m, s::NEW_PLANS)[1])
+        .sum::<f64>()
+        / 200.0;
     assert!(
-        (plans[1] - 15.0 * 30.0 / 7.0).abs() < 8.0,
-        "month 2 plans {}",
-        plans[1]
+        (month2 - 15.0 * 30.0 / 7.0).abs() < 4.0,
+        "month 2 plans {month2}"
     );
 }
 

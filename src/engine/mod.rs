@@ -40,6 +40,7 @@ fn pipeline_params(model: &Model, d: &Draw) -> pipeline::Params {
         min_weeks: [0, 1, 2].map(|s| d.get(st[s].min_weeks).round() as i32),
         extra_weeks: [0, 1, 2].map(|s| d.get(st[s].extra_weeks)),
         work_weeks: [0, 1, 2].map(|s| d.get(st[s].work_weeks)),
+        priority: [0, 1, 2].map(|s| d.get(st[s].priority)),
         oldest_first: d.get(model.process.oldest_first),
         appeal_p: d.get(model.demand.appeal_rate) * d.get(model.demand.appeal_success),
         appeal_weeks: (d.get(model.demand.appeal_weeks).round() as usize)

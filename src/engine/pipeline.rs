@@ -4,13 +4,14 @@
 //!
 //! How hours become progress (the service discipline; README "The assessment pipeline"):
 //! each role's statutory hours are shared over all the cases in the work of the stages it
-//! works on, in proportion to the hours each case needs (a caseload, not a queue). A case of
-//! stage `s` whose slowest role has `L` weeks of work on its desk (work in progress / hours a
-//! week) finishes with hazard `1 / (work_weeks_s + L)` a week: `work_weeks` alone when the desk
-//! is empty, slowing in proportion as work piles up, so every stage keeps moving when swamped.
+//! works on, in proportion to the hours each case needs times its stage's `priority` (a
+//! caseload, not a queue). A case of stage `s` whose slowest role has `L_s` weeks of work on
+//! its desk (work in progress weighted by priority relative to `s`'s, over hours a week)
+//! finishes with hazard `1 / (work_weeks_s + L_s)` a week: `work_weeks` alone when the desk is
+//! empty, slowing in proportion as work piles up, so every stage keeps moving when swamped.
 //! Of a week's finished cases a share (`oldest_first`) are the oldest, the rest are any of the
-//! stage's cases. While a backlog team works, a role's permanent hours go to cases within 20
-//! weeks and the team's (with what the permanent hours leave) to those past 20 weeks.
+//! stage's cases. While a backlog team works, its hours go to cases past 20 weeks and the
+//! permanent hours to newer ones; what either leaves goes to the other's cases.
 //! Case officers keep `reserved_share` of their hours for annual reviews, which also get the
 //! hours the assessments leave.
 
@@ -30,12 +31,14 @@ pub const PLAN_WEEKS: i32 = 20;
 pub const YEAR_WEEKS: i32 = 52;
 
 /// One trajectory's casework parameters.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Params {
     pub min_weeks: [i32; 3],
     pub extra_weeks: [f64; 3],
     /// Weeks a case's work takes when nothing else is on the desk.
     pub work_weeks: [f64; 3],
+    /// Weight of each stage's cases in sharing a desk (1 each: in proportion to hours needed).
+    pub priority: [f64; 3],
     /// Share of each week's finished cases that are the oldest.
     pub oldest_first: f64,
     /// Chance a refusal is appealed and overturned, and the weeks that takes.
@@ -43,6 +46,24 @@ pub struct Params {
     pub appeal_weeks: usize,
     pub review_hours: f64,
     pub review_reserved: f64,
+}
+
+impl Default for Params {
+    /// No minimum or extra weeks, work done within the week, every stage of equal priority,
+    /// no appeals or reviews.
+    fn default() -> Self {
+        Params {
+            min_weeks: [0; 3],
+            extra_weeks: [0.0; 3],
+            work_weeks: [0.0; 3],
+            priority: [1.0; 3],
+            oldest_first: 0.0,
+            appeal_p: 0.0,
+            appeal_weeks: 1,
+            review_hours: 0.0,
+            review_reserved: 0.0,
+        }
+    }
 }
 
 /// What one week brings.
@@ -95,9 +116,11 @@ impl Pipeline {
         self.p = p;
     }
 
-    /// `count` cases open at the start in `stage`, requested in `request_week` (<= 0).
+    /// `count` cases open at the start in `stage`, requested in `request_week` (<= 0). Those in
+    /// advice were asked for it at the 6-week decision (or at the start, if younger).
     pub fn place(&mut self, stage: usize, request_week: i32, count: u32) -> Result<(), Broken> {
-        self.stages[stage].place(request_week, count, 0);
+        let asked = (request_week + DECISION_WEEKS).min(0);
+        self.stages[stage].place(request_week, count, asked);
         self.ages.open_cases(request_week, count, 0)
     }
 
@@ -266,40 +289,55 @@ impl Pipeline {
                 0.0
             }
         });
-        // Weeks of work on each role's desk, for cases within and past 20 weeks.
-        let mut load_fresh = [0.0; N_ROLES];
-        let mut load_overdue = [0.0; N_ROLES];
+        // Hours of work on each role's desk, weighted by stage priority, for cases within and
+        // past 20 weeks; a stage's load is that over its own priority and the hours.
+        let w = &self.p.priority;
+        let mut desk_fresh = [0.0; N_ROLES];
+        let mut desk_overdue = [0.0; N_ROLES];
+        let mut hours_fresh = [0.0; N_ROLES];
+        let mut hours_overdue = [0.0; N_ROLES];
         for r in 0..N_ROLES {
-            let desk =
-                |counts: &dyn Fn(usize) -> f64| (0..3).map(|s| counts(s) * need[s][r]).sum::<f64>();
+            let desk = |counts: &dyn Fn(usize) -> f64| {
+                (0..3).map(|s| counts(s) * need[s][r] * w[s]).sum::<f64>()
+            };
             if team[r] > 0.0 {
-                let fresh = desk(&|s| n[s] - o[s]);
-                let overdue = desk(&|s| o[s]);
+                desk_fresh[r] = desk(&|s| n[s] - o[s]);
+                desk_overdue[r] = desk(&|s| o[s]);
+                // Hours the cases of a class use at a given number of hours for it.
+                let used = |desk: f64, hours: f64, count: &dyn Fn(usize) -> f64| -> f64 {
+                    (0..3)
+                        .map(|s| {
+                            let load = weeks_of_work(desk, w[s] * hours);
+                            count(s) * need[s][r] * hazard(tau[s] + load)
+                        })
+                        .sum()
+                };
+                // The team works the cases past 20 weeks; what it leaves goes to newer cases,
+                // with the permanent hours, and what those leave back to the older ones.
+                let spare_team = (team[r] - used(desk_overdue[r], team[r], &|s| o[s])).max(0.0);
                 let permanent = (hours[r] - team[r]).max(0.0);
-                load_fresh[r] = weeks_of_work(fresh, permanent);
-                // What the permanent hours leave goes to the team's cases.
-                let used: f64 = (0..3)
-                    .map(|s| (n[s] - o[s]) * need[s][r] * hazard(tau[s] + load_fresh[r]))
-                    .sum();
-                load_overdue[r] = weeks_of_work(overdue, team[r] + (permanent - used).max(0.0));
+                hours_fresh[r] = permanent + spare_team;
+                let spare = hours_fresh[r] - used(desk_fresh[r], hours_fresh[r], &|s| n[s] - o[s]);
+                hours_overdue[r] = team[r] - spare_team + spare.max(0.0);
             } else {
-                let l = weeks_of_work(desk(&|s| n[s]), hours[r]);
-                load_fresh[r] = l;
-                load_overdue[r] = l;
+                desk_fresh[r] = desk(&|s| n[s]);
+                desk_overdue[r] = desk_fresh[r];
+                hours_fresh[r] = hours[r];
+                hours_overdue[r] = hours[r];
             }
         }
         let mut used = [0.0; N_ROLES];
         let hz: [Hazard; 3] = std::array::from_fn(|s| {
-            let slowest = |load: &[f64; N_ROLES]| {
+            let slowest = |desk: &[f64; N_ROLES], hours: &[f64; N_ROLES]| {
                 (0..N_ROLES)
                     .filter(|&r| need[s][r] > 0.0)
-                    .map(|r| load[r])
+                    .map(|r| weeks_of_work(desk[r], w[s] * hours[r]))
                     .fold(0.0, f64::max)
             };
             let split = (0..N_ROLES).any(|r| need[s][r] > 0.0 && team[r] > 0.0);
-            let fresh = hazard(tau[s] + slowest(&load_fresh));
+            let fresh = hazard(tau[s] + slowest(&desk_fresh, &hours_fresh));
             let overdue = if split {
-                hazard(tau[s] + slowest(&load_overdue))
+                hazard(tau[s] + slowest(&desk_overdue, &hours_overdue))
             } else {
                 fresh
             };

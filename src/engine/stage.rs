@@ -191,9 +191,10 @@ impl Stage {
             .before(self.bucket(now - OVERDUE_WEEKS).min(self.work.len()))
     }
 
-    /// Put cases open at the start straight into the work (their minimum time has passed).
-    pub fn place(&mut self, request_week: i32, count: u32, now: i32) {
-        self.join(request_week, now, count);
+    /// Put cases open at the start straight into the work (their minimum time has passed),
+    /// as having entered the stage in week `entered`.
+    pub fn place(&mut self, request_week: i32, count: u32, entered: i32) {
+        self.join(request_week, entered, count);
     }
 
     fn join(&mut self, request_week: i32, entered: i32, count: u32) {

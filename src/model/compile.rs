@@ -210,6 +210,7 @@ fn stages(top: &Section<'_>, p: &mut ParamTable) -> InputResult<([Stage; 3], Pro
                 "min_weeks",
                 "extra_weeks",
                 "work_weeks",
+                "priority",
                 "ep_hours",
                 "case_officer_hours",
                 "manager_hours",
@@ -219,6 +220,12 @@ fn stages(top: &Section<'_>, p: &mut ParamTable) -> InputResult<([Stage; 3], Pro
             min_weeks: s.param("min_weeks", weeks, p)?,
             extra_weeks: s.param("extra_weeks", weeks, p)?,
             work_weeks: s.param_or("work_weeks", weeks, WORK_WEEKS_DEFAULT[i], p)?,
+            priority: s.param_or(
+                "priority",
+                Domain::closed(0.01, 100.0, "a weight from 0.01 to 100"),
+                1.0,
+                p,
+            )?,
             hours: [
                 s.param_or("ep_hours", hours, 0.0, p)?,
                 s.param_or("case_officer_hours", hours, 0.0, p)?,

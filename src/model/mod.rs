@@ -116,6 +116,9 @@ pub struct Stage {
     pub extra_weeks: ParamId,
     /// Weeks the stage's work on a case takes when nothing else is on the desk.
     pub work_weeks: ParamId,
+    /// Weight of the stage's cases in sharing a desk's hours (1 = in proportion to the hours
+    /// each needs; 3 = three times that, as services that put decisions first).
+    pub priority: ParamId,
     pub hours: [ParamId; N_ROLES],
 }
 
