@@ -147,7 +147,9 @@ pub fn simulate(
         let m = clock.week_month[w] as usize;
         let now = w as i32;
         let fy = clock.month_fy[m] as usize;
-        if clock.month_first_week[m] as usize == w {
+        let month_start = clock.month_first_week[m] as usize == w;
+        rngs.restart(w, month_start);
+        if month_start {
             let seen = sc.demand_index[m.saturating_sub(staffing::FOLLOW_LAG_MONTHS)];
             sc.staffing.month(model, d, m, seen, &mut rngs.staff);
             sc.caseload.set_capacity(model, d, m);
