@@ -53,9 +53,9 @@ pub struct Stage {
     n_waiting: u32,
     /// Work in progress by request week.
     work: Fenwick,
-    /// Work in progress by the week it entered the stage, kept when `track_entry` (the advice
-    /// clock: 6 weeks from being asked).
-    entered: Fenwick,
+    /// Work in progress by how long it has been in the stage, kept when `track_entry` (the
+    /// advice clock: 6 weeks from being asked).
+    entered: Recent,
     track_entry: bool,
     /// The random extra weeks, and the longer ones of the share of cases held far longer
     /// (`late`: advice from health or care months late, exceptions, disputes).
@@ -75,7 +75,7 @@ impl Default for Stage {
             waiting: vec![Vec::new(); MAX_WAIT_WEEKS],
             n_waiting: 0,
             work: Fenwick::default(),
-            entered: Fenwick::default(),
+            entered: Recent::default(),
             track_entry: false,
             extra: Geometric::default(),
             late: Geometric::default(),
@@ -100,6 +100,127 @@ pub fn push_done(list: &mut Vec<Done>, request_week: i32, count: u32) {
     }
 }
 
+/// Cases counted by the week they entered a stage, kept week by week for the last weeks a
+/// clock runs (6 for advice) and together before that: all a clock needs to know of them.
+#[derive(Debug, Clone, Default)]
+struct Recent {
+    /// `(week entered, cases)` in order, the oldest first.
+    weeks: std::collections::VecDeque<(i32, u32)>,
+    older: u32,
+}
+
+impl Recent {
+    fn add(&mut self, entered: i32, n: u32) {
+        if n == 0 {
+            return;
+        }
+        // Cases arrive in week order, bar those open at the start (entered earlier).
+        match self.weeks.back_mut() {
+            Some(w) if w.0 == entered => w.1 += n,
+            Some(w) if w.0 > entered => self.older += n,
+            _ => self.weeks.push_back((entered, n)),
+        }
+    }
+
+    /// Move weeks entered more than `within` weeks before `now` to the older count.
+    fn advance(&mut self, now: i32, within: i32) {
+        while let Some(&(w, n)) = self.weeks.front() {
+            if now - w <= within {
+                break;
+            }
+            self.older += n;
+            self.weeks.pop_front();
+        }
+    }
+
+    /// Take `n` cases, the longest in the stage first; returns how many were recent.
+    fn take_oldest(&mut self, mut n: u32) -> u32 {
+        let k = n.min(self.older);
+        self.older -= k;
+        n -= k;
+        let mut recent = 0;
+        while n > 0 {
+            let Some(front) = self.weeks.front_mut() else {
+                break;
+            };
+            let k = n.min(front.1);
+            front.1 -= k;
+            n -= k;
+            recent += k;
+            if front.1 == 0 {
+                self.weeks.pop_front();
+            }
+        }
+        recent
+    }
+
+    /// Take a case at random; 1 if it was recent.
+    fn take_random(&mut self, rng: &mut Rng) -> u32 {
+        let total = self.older + self.weeks.iter().map(|w| w.1).sum::<u32>();
+        if total == 0 {
+            return 0;
+        }
+        let mut u = below(total, rng);
+        if u < self.older {
+            self.older -= 1;
+            return 0;
+        }
+        u -= self.older;
+        for i in 0..self.weeks.len() {
+            if u < self.weeks[i].1 {
+                self.weeks[i].1 -= 1;
+                if self.weeks[i].1 == 0 {
+                    self.weeks.remove(i);
+                }
+                return 1;
+            }
+            u -= self.weeks[i].1;
+        }
+        0
+    }
+}
+
+/// Whether `n` cases picked at random from `buckets` buckets are cheaper drawn bucket by bucket
+/// (a draw per bucket) than case by case (a walk down the tree, about 10 steps, per case).
+fn bulk(n: u32, buckets: usize) -> bool {
+    n as usize * 12 > buckets
+}
+
+/// Take `n` cases at random from buckets `lo..hi` of `tree`, which hold `have`: bucket by
+/// bucket, each gives a binomial share of what is still to be taken (its count times the
+/// share still wanted), kept within what the buckets left can make up, so exactly `n` are
+/// taken, each case about equally likely. `f(bucket, count)` for each bucket that gave some.
+fn take_spread(
+    tree: &mut Fenwick,
+    lo: usize,
+    hi: usize,
+    n: u32,
+    mut have: u32,
+    rng: &mut Rng,
+    mut f: impl FnMut(usize, u32),
+) {
+    let mut left = n;
+    for i in lo..hi {
+        if left == 0 {
+            break;
+        }
+        let c = tree.count(i);
+        if c == 0 {
+            continue;
+        }
+        let rest = have - c;
+        let k = binomial(c, f64::from(left) / f64::from(have), rng)
+            .clamp(left.saturating_sub(rest), c.min(left));
+        if k > 0 {
+            tree.take(i, k).expect("the bucket holds k");
+            f(i, k);
+        }
+        left -= k;
+        have = rest;
+    }
+    debug_assert_eq!(left, 0);
+}
+
 /// A uniform integer in `0..m` from 32 random bits (multiply-high: bias below m / 2^32).
 #[inline]
 fn below(m: u32, rng: &mut Rng) -> u32 {
@@ -117,7 +238,7 @@ impl Stage {
         self.n_waiting = 0;
         self.work.reset(n);
         self.track_entry = track_entry;
-        self.entered.reset(if track_entry { n } else { 1 });
+        self.entered = Recent::default();
         self.extra.set_mean(delays.0);
         self.late_share = delays.1;
         self.late.set_mean(delays.2);
@@ -170,8 +291,7 @@ impl Stage {
         let i = self.bucket(request_week);
         self.work.add(i, count);
         if self.track_entry {
-            let e = self.bucket(entered);
-            self.entered.add(e, count);
+            self.entered.add(entered, count);
         }
     }
 
@@ -293,43 +413,34 @@ impl Stage {
             left -= k;
         }
         have -= oldest;
-        self.picks.clear();
-        for _ in 0..random {
-            let i = self.work.find(first + below(have, rng));
-            self.work.take(i, 1).expect("a case was found there");
-            self.picks.push(i);
-            have -= 1;
-        }
-        self.picks.sort_unstable();
-        // Oldest-first cases come before the random ones in `done`; merge the random ones in
-        // request order after them (a list merged by week, which `push_done` keeps).
-        for &i in &self.picks {
-            push_done(done, i as i32 - self.offset, 1);
+        if bulk(random, hi - lo) {
+            take_spread(&mut self.work, lo, hi, random, have, rng, |i, k| {
+                push_done(done, i as i32 - self.offset, k);
+            });
+        } else {
+            self.picks.clear();
+            for _ in 0..random {
+                let i = self.work.find(first + below(have, rng));
+                self.work.take(i, 1).expect("a case was found there");
+                self.picks.push(i);
+                have -= 1;
+            }
+            self.picks.sort_unstable();
+            // Oldest-first cases come before the random ones in `done`; the random ones follow
+            // in request order (a list merged by week, which `push_done` keeps).
+            for &i in &self.picks {
+                push_done(done, i as i32 - self.offset, 1);
+            }
         }
         debug_assert!(done[start..].iter().map(|d| d.count).sum::<u32>() == n);
         if !self.track_entry {
             return 0;
         }
         // The entry weeks of the cases taken, by the same rule over the stage's entry weeks.
-        let mut within_n = 0;
-        let recent = self.bucket(now - within);
-        let mut left = oldest;
-        while left > 0 {
-            let i = self.entered.find(0);
-            let k = left.min(self.entered.count(i));
-            self.entered.take(i, k).expect("the bucket holds k");
-            if i >= recent {
-                within_n += k;
-            }
-            left -= k;
-        }
+        self.entered.advance(now, within);
+        let mut within_n = self.entered.take_oldest(oldest);
         for _ in 0..random {
-            let total = self.entered.total();
-            let i = self.entered.find(below(total, rng));
-            self.entered.take(i, 1).expect("a case was found there");
-            if i >= recent {
-                within_n += 1;
-            }
+            within_n += self.entered.take_random(rng);
         }
         within_n
     }
@@ -399,6 +510,33 @@ mod tests {
         for (h, share) in hits.iter().zip([0.1, 0.2, 0.7]) {
             let p = f64::from(*h) / 30_000.0;
             assert!((p - share).abs() < 4.0 * (share * (1.0 - share) / 30_000.0f64).sqrt());
+        }
+    }
+
+    #[test]
+    fn many_random_picks_at_once_are_spread_as_case_by_case() {
+        // 60 of 100 cases in buckets of 10, 30 and 60: drawn bucket by bucket, each bucket
+        // gives 60% of its cases on average, exactly 60 in all.
+        let mut r = rng();
+        let mut sums = [0.0; 3];
+        let runs = 4000;
+        for _ in 0..runs {
+            let mut s = Stage::default();
+            s.reset(10, 20, (0.0, 0.0, 0.0), false);
+            s.place(0, 10, 0);
+            s.place(1, 30, 0);
+            s.place(2, 60, 0);
+            let mut done = Vec::new();
+            assert!(bulk(60, s.work.len()));
+            s.complete(Class::All, 0, 60, 0, 6, &mut done, &mut r);
+            assert_eq!(done.iter().map(|d| d.count).sum::<u32>(), 60);
+            for d in &done {
+                sums[d.request_week as usize] += f64::from(d.count);
+            }
+        }
+        for (sum, n) in sums.iter().zip([10.0, 30.0, 60.0]) {
+            let mean = sum / f64::from(runs);
+            assert!((mean / (0.6 * n) - 1.0).abs() < 0.02, "{mean} of {n}");
         }
     }
 
