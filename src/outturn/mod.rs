@@ -2,6 +2,9 @@
 //! names sendcast writes out): the finance file, and the base year a model starts its money
 //! from.
 
+pub mod base;
+pub mod file;
+
 use crate::calendar::{fy_label, YearMonth};
 use crate::engine::finance::{
     EXPENDITURE_LINES, INCOME_LINES, N_EXPENDITURE_LINES, N_INCOME_LINES,
