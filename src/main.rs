@@ -140,9 +140,21 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             la,
             until,
             horizon,
+            finance,
             out,
         } => {
-            let msg = sendcast::commands::calibrate(&sen2, &la, until, horizon as usize, &out)?;
+            let msg = sendcast::commands::calibrate(
+                &sen2,
+                &la,
+                until,
+                horizon as usize,
+                finance.as_deref(),
+                &out,
+            )?;
+            outln!("{msg}");
+        }
+        Command::Finance { file, model, out } => {
+            let msg = sendcast::commands::finance(&file, &model, &out)?;
             outln!("{msg}");
         }
         Command::Backtest {
