@@ -216,7 +216,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             let info = run_info(&model, &opts);
             report::write_all(&rep, &info, &out)?;
             if !opts.quiet {
-                out!("{}", report::table::render(&rep));
+                out!("{}", report::table::render(&rep, &model));
                 outln!("In short:");
                 for line in report::headline::sentences(&rep, &model) {
                     outln!("- {line}");
