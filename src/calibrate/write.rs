@@ -364,7 +364,7 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
         "income_growth = {{ dist = \"normal\", mean = 0.03, sd = 0.02, per = \"year\" }}   # after the known allocations [U]; {DEFAULT}"
     );
     let _ = writeln!(s, "other_expenditure_growth = 0.04   # [U]; {DEFAULT}");
-    s.push_str(&super::finance::toml_tables(f));
+    s.push_str(&super::finance::toml_tables(f, start));
     let _ = writeln!(s, "[finance.inflation]                  # BRIEF §3: independent fees +4.3%, CPI/earnings 2-3.5%; {DEFAULT}");
     let infl = [0.03, 0.03, 0.03, 0.03, 0.043, 0.04, 0.03, 0.03];
     let _ = write!(s, "{}", table(&SETTINGS, &infl, 3));

@@ -90,6 +90,8 @@ pub struct Finance {
     cost: Vec<[f64; N_SETTINGS]>,
     transport: Vec<f64>,
     academy: Option<[f64; 2]>,
+    /// Plans the first year's months spend for, when it is the recorded base year.
+    base_plans: Option<[f64; N_SETTINGS]>,
     cumulative: f64,
 }
 
@@ -115,6 +117,7 @@ impl Finance {
             cost: Vec::with_capacity(n),
             transport: Vec::with_capacity(n),
             academy: f.academy_share.map(|ids| ids.map(|id| d.get(id))),
+            base_plans: f.base_year_plans.map(|ids| ids.map(|id| d.get(id))),
             cumulative: d.get(f.opening_balance),
         };
         for step in 0..n + f.base_offset {
@@ -178,10 +181,15 @@ impl Finance {
         let mut expenditure = self.other_exp[fy] / 12.0;
         let mut lines = [0.0; N_EXPENDITURE_LINES];
         lines[OTHER_EXP] = expenditure;
+        // The recorded base year's months spend as it did, whatever their caseload.
+        let plans = match (fy, &self.base_plans) {
+            (0, Some(b)) => b,
+            _ => &cl.by_setting,
+        };
         add_plan_lines(
             &mut lines,
             &mut expenditure,
-            &cl.by_setting,
+            plans,
             &self.cost[fy],
             &place,
             self.academy,

@@ -424,6 +424,7 @@ fn finance(top: &Section<'_>, clock: &Clock, p: &mut ParamTable) -> InputResult<
             "academy_share",
             "transport",
             "place_funding",
+            "base_year_plans",
             "defaults",
         ],
     )?;
@@ -527,6 +528,25 @@ fn finance(top: &Section<'_>, clock: &Clock, p: &mut ParamTable) -> InputResult<
             sec.param_or("resourced", Domain::PROB, 0.0, p)?,
         ]),
     };
+    let base_year_plans = match f.section_opt("base_year_plans", &SETTINGS)? {
+        None => None,
+        Some(sec) if base_year != first_fy => {
+            return Err(InputError::new(
+                &sec.loc,
+                sec.path.clone(),
+                format!(
+                    "the base year {} is over before the start, so no month spends as it did; base_year_plans goes with a base year that is the first simulated one ({})",
+                    fy_label(base_year),
+                    fy_label(first_fy)
+                ),
+            ))
+        }
+        Some(_) => Some(
+            f.named_params("base_year_plans", &SETTINGS, Domain::NONNEG, p)?
+                .try_into()
+                .expect("8 settings"),
+        ),
+    };
     let defaults = defaults_list(&f)?;
     Ok(Finance {
         hnb_income: f.param("hnb_income", pounds, p)?,
@@ -554,6 +574,7 @@ fn finance(top: &Section<'_>, clock: &Clock, p: &mut ParamTable) -> InputResult<
         allocation,
         not_per_plan,
         academy_share,
+        base_year_plans,
         defaults,
     })
 }

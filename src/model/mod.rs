@@ -221,8 +221,13 @@ pub struct Finance {
     /// Share of mainstream and resourced top-up spending paid to academies and free schools
     /// (line 1.2.2); `None`: all under 1.2.1.
     pub academy_share: Option<[ParamId; 2]>,
+    /// Plans by setting on average over the base year (`[finance.base_year_plans]`), when
+    /// the base year is the first simulated one: its months spend as the base year did (its
+    /// lines a month), not as their own caseload would, so the balance reaches the recorded
+    /// one at its end.
+    pub base_year_plans: Option<[ParamId; N_SETTINGS]>,
     /// Finance metrics whose base-year values are national defaults, not the authority's
-    /// accounts (`defaults`), in `crate::outturn::METRICS` order.
+    /// accounts (`defaults`), in `crate::outturn::metric_names` order.
     pub defaults: Vec<String>,
 }
 

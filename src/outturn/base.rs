@@ -132,8 +132,14 @@ fn contradiction(r: &Record, message: String) -> InputError {
     InputError::new(&r.loc, r.key(), message)
 }
 
+/// Pounds to the pound, with thousands separators: `−£49,800,000`.
 fn pounds(x: f64) -> String {
-    crate::report::headline::money(x)
+    let n = crate::report::headline::count(x.abs());
+    if x <= -0.5 {
+        format!("−£{n}")
+    } else {
+        format!("£{n}")
+    }
 }
 
 /// Check what a year's rows say against each other: lines against their totals, and

@@ -53,7 +53,7 @@ impl Outturn {
         let text = String::from_utf8(bytes).map_err(|e| {
             InputError::new(
                 &at,
-                "",
+                "file",
                 format!(
                     "not UTF-8 text (invalid byte at offset {}); save the finance file as CSV (UTF-8)",
                     e.utf8_error().valid_up_to()
@@ -82,7 +82,7 @@ impl Outturn {
                 None => {
                     return Err(InputError::new(
                         &cell(1, 1),
-                        "",
+                        "header",
                         "the file is empty; expected the header `metric,period,value` and a row for each recorded amount",
                     ))
                 }
@@ -109,7 +109,7 @@ impl Outturn {
             if r.len() > columns.len() {
                 return Err(InputError::new(
                     &at(columns.len()),
-                    "",
+                    "row",
                     format!(
                         "this row has {} fields but the header has {} ({}); a figure with a comma needs quotes",
                         r.len(),
@@ -192,7 +192,7 @@ impl Outturn {
         if records.is_empty() {
             return Err(InputError::new(
                 &cell(line0, 1),
-                "",
+                "rows",
                 "the file has a header but no rows; add a row `metric,period,value` for each recorded amount",
             ));
         }
@@ -231,7 +231,7 @@ fn header_columns(
     if super::Metric::parse(first).is_some() || parse_fy(first).is_some() {
         return Err(InputError::new(
             &at(0),
-            "",
+            "header",
             "missing header: the first line is a data row; start the file with the line `metric,period,value`",
         ));
     }
@@ -347,7 +347,7 @@ fn csv_error(file: &Arc<PathBuf>, e: &csv::Error) -> InputError {
         csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_string(),
         _ => format!("cannot read the file as CSV: {e}"),
     };
-    InputError::new(&loc, "", msg)
+    InputError::new(&loc, "row", msg)
 }
 
 #[cfg(test)]

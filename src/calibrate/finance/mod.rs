@@ -144,7 +144,7 @@ pub fn from_file(
             )
         }
     );
-    let opening = opening(&money, &plans, growth, start, fy, base.closing);
+    let opening = opening(&money, &plans, start, fy, base.closing);
     Ok(FinanceCal {
         base_year: fy,
         base_plans: plans,
@@ -356,7 +356,7 @@ pub fn fit(
                 base_year: fy,
                 base_plans: plans,
                 growth,
-                opening: opening(&money, &plans, growth, start, fy, base.closing),
+                opening: opening(&money, &plans, start, fy, base.closing),
                 allocations: known(base.lines[0]),
                 line_notes: vec![prior.note.clone(); N_LINES],
                 closing_note: prior.note.clone(),

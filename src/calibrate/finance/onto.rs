@@ -167,7 +167,7 @@ pub fn scenario_text(model: &Model, f: &FinanceCal, extends: &str, growth_note: 
     );
     let _ = writeln!(s, "\n[finance]");
     s.push_str(&super::toml_scalars(f, model.clock.start));
-    s.push_str(&super::toml_tables(f));
+    s.push_str(&super::toml_tables(f, model.clock.start));
     s.push_str(&super::toml_history(f));
     s
 }

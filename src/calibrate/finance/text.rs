@@ -39,7 +39,7 @@ pub fn toml_scalars(f: &FinanceCal, start: YearMonth) -> String {
     );
     let _ = writeln!(
         s,
-        "# The cumulative balance at 31 March {} is {:.0} ({}); at the start, {}, it is that less the months to then at the base year's money.",
+        "# The cumulative balance at 31 March {} is {:.0} ({}); at the start, {}, it is that less the base year's gap for the months to then.",
         f.base_year + 1,
         f.base.closing,
         f.closing_note,
@@ -64,11 +64,17 @@ pub fn toml_scalars(f: &FinanceCal, start: YearMonth) -> String {
 
 /// The `[finance]` sub-tables a fit sets: known allocations, cost and place element a plan,
 /// the academies' share of top-ups and spending not per plan.
-pub fn toml_tables(f: &FinanceCal) -> String {
+pub fn toml_tables(f: &FinanceCal, start: YearMonth) -> String {
     use crate::model::SETTINGS;
     use std::fmt::Write;
     let mut s = String::new();
     let m = &f.money;
+    if f.base_year == start.fy_start_year() {
+        let _ = writeln!(s, "[finance.base_year_plans]            # plans on average over the base year: its months from the start spend as it did");
+        for (name, x) in SETTINGS.iter().zip(f.base_plans) {
+            let _ = writeln!(s, "{name} = {x:.1}");
+        }
+    }
     if !f.allocations.is_empty() {
         let _ = writeln!(s, "[finance.allocation]                 # known allocations: they replace the grown hnb_income");
         for (y, x, note) in &f.allocations {
