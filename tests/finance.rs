@@ -152,6 +152,9 @@ fn an_authority_without_a_file_gets_defaults_with_a_gap_of_the_national_order() 
     let national = ratio(&england);
     assert!((-0.2..-0.05).contains(&national), "England {national}");
     let sen2 = Sen2::load(Path::new(SEN2)).unwrap();
+    // SEN2's academy shares of mainstream and resourced plans, which split the top-up lines.
+    let shares = sen2.england.census[&2025].academy_share.unwrap();
+    assert!(shares.iter().all(|x| (0.3..0.9).contains(x)), "{shares:?}");
     for area in &sen2.areas {
         let Some(origin) = calibrate::latest_census(area).filter(|y| *y == 2025) else {
             continue;

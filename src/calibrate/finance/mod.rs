@@ -165,6 +165,8 @@ pub fn from_file(
 /// England's money in its base year: the national file fitted at England's plans.
 struct National {
     money: Money,
+    /// Shares of mainstream and resourced plans in academies the money was fitted at.
+    academy_plans: [f64; 2],
     base: BaseYear,
     plans: [f64; N_SETTINGS],
     file: Outturn,
@@ -175,6 +177,12 @@ struct National {
 fn england_file() -> Outturn {
     Outturn::parse(Path::new("src/calibrate/finance/england.csv"), ENGLAND_FILE)
         .expect("the national finance file reads")
+}
+
+/// Shares of mainstream and resourced plans in academies at the census `origin`, if SEN2
+/// has them.
+fn academy_plans(area: &Area, origin: i32) -> Option<[f64; 2]> {
+    area.census.get(&origin).and_then(|c| c.academy_share)
 }
 
 /// Plans by setting at the January census `origin`, scaled to its total.
@@ -194,7 +202,7 @@ fn national(sen2: &Sen2, origin: i32, fy: i32) -> National {
         start,
         fy,
     );
-    let prior = Money::brief();
+    let prior = Money::brief(academy_plans(england, origin));
     let reference = |y: i32| {
         base::resolve(&file, y, &prior.lines(&plans), "the national figures")
             .expect("the national reference year resolves")
@@ -226,6 +234,7 @@ fn national(sen2: &Sen2, origin: i32, fy: i32) -> National {
     };
     National {
         money: prior.fit(&plans, &base.lines),
+        academy_plans: prior.academy,
         base,
         plans,
         file,
@@ -262,20 +271,25 @@ pub fn fit(
         fy,
     );
     let is_england = area.code == sen2.england.code;
-    // An authority's defaults: England's money scaled by what its plans cost at national
-    // prices against what England's do, so its gap is England's share of its income.
+    // An authority's defaults: England's prices, its own plans' academy shares, and England's
+    // income and spending not per plan scaled by what its plans cost at those prices against
+    // what England's do, so its gap is England's share of its income.
+    let prices = match academy_plans(area, origin) {
+        Some(own) if !is_england => nat.money.with_academy_plans(nat.academy_plans, own),
+        _ => nat.money.clone(),
+    };
     let k = if is_england {
         1.0
     } else {
         let e = nat.money.plan_cost(&nat.plans);
         if e > 0.0 {
-            nat.money.plan_cost(&plans) / e
+            prices.plan_cost(&plans) / e
         } else {
             0.0
         }
     };
     let prior = Prior {
-        money: nat.money.scaled(k),
+        money: prices.scaled(k),
         defaults: if is_england {
             Vec::new()
         } else {

@@ -41,12 +41,14 @@ pub struct Money {
 }
 
 impl Money {
-    /// BRIEF §3's prices with no income: what the national lines are fitted from.
-    pub fn brief() -> Money {
+    /// BRIEF §3's prices with no income, mainstream and resourced plans in academies in the
+    /// shares `academy_plans` (half each without them [U]): what the national lines are
+    /// fitted from.
+    pub fn brief(academy_plans: Option<[f64; 2]>) -> Money {
         Money {
             cost: BRIEF_COST,
             place: PLACE_FUNDING_DEFAULT,
-            academy: [ACADEMY_PRIOR; 2],
+            academy: academy_plans.unwrap_or([ACADEMY_PRIOR; 2]),
             not_per_plan: [0.0; N_EXPENDITURE_LINES],
             income: [0.0; N_INCOME_LINES],
         }
@@ -122,6 +124,27 @@ impl Money {
         }
         out.not_per_plan = not_per_plan;
         out.income.copy_from_slice(&target[..N_INCOME_LINES]);
+        out
+    }
+
+    /// The same prices for an authority whose mainstream and resourced plans are in
+    /// academies in the shares `to` rather than `from` (the shares these prices were fitted
+    /// at): each line's top-up a plan as it is, the blend and the money share moved.
+    pub fn with_academy_plans(&self, from: [f64; 2], to: [f64; 2]) -> Money {
+        let mut out = self.clone();
+        for (i, &s) in SPLIT_SETTINGS.iter().enumerate() {
+            let (a, b, m) = (from[i], to[i].clamp(0.0, 1.0), self.academy[i]);
+            if !(a > 0.0 && a < 1.0 && m > 0.0 && m < 1.0) {
+                continue;
+            }
+            // Top-up a plan in an academy against one in a maintained school.
+            let r = m * (1.0 - a) / (a * (1.0 - m));
+            let place = self.place[s].min(self.cost[s]).max(0.0);
+            let topup = self.cost[s] - place;
+            let q = ((1.0 - b) + b * r) / ((1.0 - a) + a * r);
+            out.cost[s] = place + topup * q;
+            out.academy[i] = b * r / ((1.0 - b) + b * r);
+        }
         out
     }
 
@@ -220,7 +243,7 @@ mod tests {
     #[test]
     fn a_fit_reproduces_its_target() {
         let plans = [1000.0, 100.0, 200.0, 150.0, 60.0, 0.0, 300.0, 100.0];
-        let prior = Money::brief();
+        let prior = Money::brief(None);
         let mut target = prior.lines(&plans);
         target[0] = 20e6;
         target[3] *= 1.3; // place funding
@@ -243,6 +266,11 @@ mod tests {
         let s = fitted.scaled(0.5);
         assert_eq!(s.cost, fitted.cost);
         assert_eq!(s.income[0], 10e6);
+        // Moving the academies' share of plans keeps each kind of school's top-up a plan.
+        let moved = fitted.with_academy_plans([0.5; 2], [0.8; 2]);
+        let back = moved.with_academy_plans([0.8; 2], [0.5; 2]);
+        assert!((back.cost[0] - fitted.cost[0]).abs() < 1e-6);
+        assert!(moved.academy[0] > fitted.academy[0]);
     }
 
     #[test]
@@ -251,7 +279,7 @@ mod tests {
         let b = base_plans(&[1000.0; N_SETTINGS], 1.1, start, 2024);
         assert!((b[0] - 1000.0 * 1.1f64.powf(-2.5 / 12.0)).abs() < 1e-9);
         // An April start: the base year is over, nothing to carry back.
-        let m = Money::brief();
+        let m = Money::brief(None);
         assert_eq!(opening(&m, &b, YearMonth::new(2025, 4), 2024, -5e6), -5e6);
         // A January start: three months of the base year's spending (no income) taken back off.
         let o = opening(&m, &b, start, 2024, -5e6);
