@@ -75,7 +75,14 @@ pub fn sentences(report: &Report<'_>, model: &Model) -> Vec<String> {
             ));
         }
     }
-    in_year(report, first, last, &mut out);
+    // Flows over a year: the first whole one (a January start's first year is its last
+    // quarter).
+    let whole = r
+        .years
+        .iter()
+        .find(|p| p.hi - p.lo == 12)
+        .map_or(first, |p| p.label.as_str());
+    in_year(report, whole, last, &mut out);
     let second = r.years.get(1).map_or(first, |p| p.label.as_str());
     let mut years = vec![second];
     if key != second {
@@ -85,14 +92,14 @@ pub fn sentences(report: &Report<'_>, model: &Model) -> Vec<String> {
         timeliness(report, y, &mut out);
     }
     plans(report, first, key, &mut out);
-    if let Some(s) = defined(report.year("send_service_cost", first)) {
+    if let Some(s) = defined(report.year("send_service_cost", whole)) {
         let transport = if model.finance.transport.is_some() {
             " and home-to-school transport"
         } else {
             ""
         };
         out.push(format!(
-            "The SEND service's General Fund cost (casework staff, agency cover, one-off investments{transport}) is a median {} in {first}.",
+            "The SEND service's General Fund cost (casework staff, agency cover, one-off investments{transport}) is a median {} in {whole}.",
             money(s.q[3])
         ));
     }
