@@ -76,6 +76,31 @@ pub fn fy_label(start_year: i32) -> String {
     format!("{}-{:02}", start_year, (start_year + 1).rem_euclid(100))
 }
 
+/// The first calendar year of a financial year written `2024-25` (the second part the next
+/// year's last two digits); `None` for anything else.
+///
+/// ```
+/// assert_eq!(sendcast::calendar::parse_fy("2024-25"), Some(2024));
+/// assert_eq!(sendcast::calendar::parse_fy("1999-00"), Some(1999));
+/// assert_eq!(sendcast::calendar::parse_fy("2024-26"), None);
+/// assert_eq!(sendcast::calendar::parse_fy("2024/25"), None);
+/// ```
+pub fn parse_fy(s: &str) -> Option<i32> {
+    let b = s.as_bytes();
+    if b.len() != 7
+        || b[4] != b'-'
+        || !s[..4]
+            .bytes()
+            .chain(s[5..].bytes())
+            .all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let y: i32 = s[..4].parse().ok()?;
+    let next: i32 = s[5..].parse().ok()?;
+    ((1900..=2200).contains(&y) && next == (y + 1).rem_euclid(100)).then_some(y)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
 pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };

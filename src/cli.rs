@@ -162,7 +162,24 @@ pub enum Command {
         /// Years the model runs for.
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=30))]
         horizon: u64,
+        /// The authority's recorded high-needs outturn, a CSV `metric,period,value` (README,
+        /// "Your own authority"): the model reproduces its base year line by line and carries
+        /// its balance on. Without it the money is national defaults, and says so.
+        #[arg(long)]
+        finance: Option<PathBuf>,
         /// Model file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Apply a recorded high-needs outturn to an existing model or scenario: write a scenario
+    /// that extends it with the money refitted to the file's base year.
+    Finance {
+        /// The finance file, a CSV `metric,period,value`.
+        file: PathBuf,
+        /// The model or scenario it is for.
+        #[arg(long)]
+        model: PathBuf,
+        /// Scenario file to write.
         #[arg(long)]
         out: PathBuf,
     },

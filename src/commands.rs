@@ -1,4 +1,5 @@
-//! The `calibrate` and `backtest` commands: arguments in, files and a printed summary out.
+//! The `calibrate`, `finance`, `goal-seek` and `backtest` commands: arguments in, files and a
+//! printed summary out.
 
 use crate::backtest::{self, Options};
 use crate::calibrate;
@@ -19,12 +20,64 @@ fn sources(s: &Sen2) -> String {
         .join(", ")
 }
 
-/// `sendcast calibrate`: fit, write the model atomically, check that it loads.
+/// Write `text` to `out` through a temporary file beside it, moved into place only once it
+/// loads as a model and `check` accepts it (else an error naming what is wrong).
+fn write_checked(
+    out: &Path,
+    text: &str,
+    check: impl FnOnce(&crate::model::Model) -> Result<String>,
+) -> Result<String> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => Path::new(".").to_path_buf(),
+    };
+    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let tmp = parent.join(format!(
+        ".{}.tmp-{}.toml",
+        out.file_name()
+            .map_or("model".into(), |n| n.to_string_lossy().into_owned()),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+    let checked = match crate::load_model(&tmp) {
+        Err(e) => Err(anyhow::anyhow!(
+            "the written model does not load (a sendcast bug): {e}"
+        )),
+        Ok(model) => check(&model),
+    };
+    match checked {
+        Err(e) => {
+            std::fs::remove_file(&tmp).ok();
+            Err(e)
+        }
+        Ok(msg) => {
+            std::fs::rename(&tmp, out).with_context(|| format!("writing {}", out.display()))?;
+            Ok(msg)
+        }
+    }
+}
+
+/// The base year's lines as `model` computes them against the fit's; an error (a sendcast
+/// bug) when one is off by more than 1%.
+fn base_year_check(
+    model: &crate::model::Model,
+    f: &calibrate::finance::FinanceCal,
+) -> Result<String> {
+    let (table, ok) = calibrate::finance::check_table(model, f);
+    if !ok {
+        anyhow::bail!("the written model does not reproduce the base year within 1% (a sendcast bug):\n{table}");
+    }
+    Ok(table)
+}
+
+/// `sendcast calibrate`: fit, write the model atomically, check that it loads and that it
+/// reproduces its base year's money.
 pub fn calibrate(
     dir: &Path,
     la: &str,
     until: Option<i32>,
     horizon: usize,
+    finance: Option<&Path>,
     out: &Path,
 ) -> Result<String> {
     let sen2 = Sen2::load(dir)?;
@@ -56,33 +109,55 @@ pub fn calibrate(
             format!("too few authorities with requests before {origin} to fit a trend"),
         )
     })?;
-    let cal = calibrate::calibrate(&sen2, area, origin, horizon, &pooled)
+    let mut cal = calibrate::calibrate(&sen2, area, origin, horizon, &pooled)
         .map_err(|m| arg_error(dir, "--until", m))?;
-    let text = calibrate::to_toml(&cal, &sources(&sen2));
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => Path::new(".").to_path_buf(),
-    };
-    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
-    let tmp = parent.join(format!(
-        ".{}.tmp-{}.toml",
-        out.file_name()
-            .map_or("model".into(), |n| n.to_string_lossy().into_owned()),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, &text).with_context(|| format!("writing {}", tmp.display()))?;
-    if let Err(e) = crate::load_model(&tmp) {
-        std::fs::remove_file(&tmp).ok();
-        anyhow::bail!("the calibrated model does not load (a sendcast bug): {e}");
+    if let Some(path) = finance {
+        let o = crate::outturn::file::Outturn::read(path)?;
+        cal.finance = calibrate::finance::fit(
+            &sen2,
+            area,
+            origin,
+            horizon,
+            calibrate::finance::Source::File(&o),
+        )?;
     }
-    std::fs::rename(&tmp, out).with_context(|| format!("writing {}", out.display()))?;
+    let text = calibrate::to_toml(&cal, &sources(&sen2));
+    let table = write_checked(out, &text, |m| base_year_check(m, &cal.finance))?;
     Ok(format!(
-        "{}: January {} census {:.0} plans; requests {:.0} a year at the start, drift {:+.1}% a year; wrote {}",
+        "{}: January {} census {:.0} plans; requests {:.0} a year at the start, drift {:+.1}% a year\n{}\n{table}wrote {}",
         cal.name,
         origin,
         cal.plans,
         cal.request_rate,
         cal.trend.drift.exp_m1() * 100.0,
+        cal.finance.provenance,
+        out.display()
+    ))
+}
+
+/// `sendcast finance`: a scenario extending `model` with its money refitted to the finance
+/// file's base year, written atomically once it loads and reproduces that year.
+pub fn finance(file: &Path, model_path: &Path, out: &Path) -> Result<String> {
+    let model = crate::load_model(model_path)?;
+    let o = crate::outturn::file::Outturn::read(file)?;
+    let (cal, growth_note) = calibrate::finance::onto_model(&model, &o, model_path)?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => Path::new(".").to_path_buf(),
+    };
+    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let extends = calibrate::finance::relative(&parent, model_path).with_context(|| {
+        format!(
+            "locating {} from {}",
+            model_path.display(),
+            parent.display()
+        )
+    })?;
+    let text = calibrate::finance::scenario_text(&model, &cal, &extends, &growth_note);
+    let table = write_checked(out, &text, |m| base_year_check(m, &cal))?;
+    Ok(format!(
+        "{}\n{table}wrote {} (extends {extends})",
+        cal.provenance,
         out.display()
     ))
 }

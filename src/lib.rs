@@ -11,6 +11,7 @@ pub mod engine;
 pub mod error;
 pub mod goalseek;
 pub mod model;
+pub mod outturn;
 pub mod report;
 pub mod run;
 pub mod scenario;

@@ -140,9 +140,21 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             la,
             until,
             horizon,
+            finance,
             out,
         } => {
-            let msg = sendcast::commands::calibrate(&sen2, &la, until, horizon as usize, &out)?;
+            let msg = sendcast::commands::calibrate(
+                &sen2,
+                &la,
+                until,
+                horizon as usize,
+                finance.as_deref(),
+                &out,
+            )?;
+            outln!("{msg}");
+        }
+        Command::Finance { file, model, out } => {
+            let msg = sendcast::commands::finance(&file, &model, &out)?;
             outln!("{msg}");
         }
         Command::Backtest {
@@ -204,7 +216,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             let info = run_info(&model, &opts);
             report::write_all(&rep, &info, &out)?;
             if !opts.quiet {
-                out!("{}", report::table::render(&rep));
+                out!("{}", report::table::render(&rep, &model));
                 outln!("In short:");
                 for line in report::headline::sentences(&rep, &model) {
                     outln!("- {line}");

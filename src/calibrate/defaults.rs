@@ -1,7 +1,5 @@
-//! What SEN2 does not hold, from national defaults (BRIEF.md): open cases at the start, staff
-//! sized to the starting workload, and high-needs income a plan.
-
-use crate::sen2::Sen2;
+//! What SEN2 does not hold, from national defaults (BRIEF.md): open cases at the start and
+//! staff sized to the starting workload (high-needs money: `finance`).
 
 /// Open requests and assessments at the start, by stage and age in weeks, in steady state for
 /// the request rate and the share of plans issued in 20 weeks; scaled to the open count the
@@ -134,35 +132,4 @@ pub(super) fn staff_fte(requests: f64, agreed: f64, conversion: f64, ratio: f64)
         out[r] = (fte * ratio / (1.0 - vacancy_share(a, m, f)) * 10.0).ceil() / 10.0;
     }
     out
-}
-
-/// High-needs block, England, £m, by the year a financial year starts (BRIEF §3).
-const ENGLAND_HNB: [(i32, f64); 10] = [
-    (2015, 5247.0),
-    (2017, 5827.0),
-    (2019, 6279.0),
-    (2020, 7063.0),
-    (2021, 7906.0),
-    (2022, 9100.0),
-    (2023, 10100.0),
-    (2024, 10500.0),
-    (2025, 11900.0),
-    (2026, 12000.0),
-];
-
-/// England's high-needs block a plan in the financial year that holds January `origin`.
-pub(super) fn hnb_per_plan(sen2: &Sen2, origin: i32) -> f64 {
-    let fy = origin - 1;
-    let hnb = ENGLAND_HNB
-        .iter()
-        .min_by_key(|(y, _)| (y - fy).abs())
-        .map_or(10_000.0, |x| x.1);
-    let plans = sen2
-        .england
-        .census
-        .range(..=origin)
-        .rev()
-        .find_map(|(_, c)| c.total)
-        .unwrap_or(500_000.0);
-    (hnb * 1e6 / plans / 100.0).round() * 100.0
 }

@@ -2,6 +2,7 @@
 //! using only data published up to a chosen January census.
 
 mod defaults;
+pub mod finance;
 pub mod fit;
 mod rates;
 pub mod trend;
@@ -11,7 +12,7 @@ use crate::model::N_SETTINGS;
 use crate::sen2::{Area, Sen2, N_BANDS};
 use trend::{Pooled, Trend};
 
-use defaults::{hnb_per_plan, pipeline, staff_fte, CAPACITY_RATIO};
+use defaults::{pipeline, staff_fte, CAPACITY_RATIO};
 pub use defaults::{vacancy_share, HoursCard, HOURS, STAFF_DEFAULTS};
 pub use rates::year_ranges;
 use rates::{ceasing, mix, nearest, scale};
@@ -144,8 +145,8 @@ pub struct Calibration {
     /// out of it and why.
     pub fit: Option<fit::PipelineFit>,
     pub fit_notes: Vec<String>,
-    /// High-needs income a plan, England, for the first financial year.
-    pub hnb_per_plan: f64,
+    /// High-needs money: national defaults until `finance::fit` is given a finance file.
+    pub finance: finance::FinanceCal,
 }
 
 /// Why an area cannot be calibrated at an origin.
@@ -414,7 +415,8 @@ pub fn calibrate(
     })?;
     let capacity_ratio = CAPACITY_RATIO;
     let staff_fte = staff_fte(request_rate, agreed_rate, conversion.mean, capacity_ratio);
-    let hnb_per_plan = hnb_per_plan(sen2, origin);
+    let finance = finance::fit(sen2, area, origin, horizon_years, finance::Source::Defaults)
+        .map_err(|e| e.to_string())?;
 
     Ok(Calibration {
         name: area.name.clone(),
@@ -455,7 +457,7 @@ pub fn calibrate(
         capacity_ratio,
         fit,
         fit_notes,
-        hnb_per_plan,
+        finance,
     })
 }
 

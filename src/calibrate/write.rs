@@ -354,35 +354,21 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
     );
 
     // Finance
-    let _ = writeln!(s, "\n[finance]                            # all {DEFAULT}");
+    let f = &c.finance;
+    let start = crate::calendar::YearMonth::new(c.origin, 1);
+    let _ = writeln!(s, "\n[finance]");
+    s.push_str(&super::finance::toml_scalars(f, start));
     let _ = writeln!(
         s,
-        "# High-needs income: England's block a plan in {} (£{:.0}, BRIEF §3) x the plans here.",
-        crate::calendar::fy_label(c.origin - 1),
-        c.hnb_per_plan
+        "income_growth = {{ dist = \"normal\", mean = 0.03, sd = 0.02, per = \"year\" }}   # after the known allocations [U]; {DEFAULT}"
     );
-    let income = c.hnb_per_plan * c.plans;
-    let _ = writeln!(s, "hnb_income = {:.0}", income);
-    let _ = writeln!(
-        s,
-        "income_growth = {{ dist = \"normal\", mean = 0.03, sd = 0.02, per = \"year\" }}"
-    );
-    let _ = writeln!(s, "opening_balance = 0.0              # the cumulative DSG balance: take it from the DSG papers");
-    let _ = writeln!(
-        s,
-        "other_expenditure = {:.0}   # 20% of income [U]",
-        income * 0.2
-    );
-    let _ = writeln!(s, "other_expenditure_growth = 0.04");
-    let _ = writeln!(s, "[finance.cost_per_plan]              # BRIEF §3 table");
-    let costs = [
-        8700.0, 15000.0, 26000.0, 26000.0, 64000.0, 22000.0, 12000.0, 18000.0,
-    ];
-    let _ = write!(s, "{}", table(&SETTINGS, &costs, 0));
-    let _ = writeln!(s, "[finance.inflation]                  # BRIEF §3: independent fees +4.3%, CPI/earnings 2-3.5%");
+    let _ = writeln!(s, "other_expenditure_growth = 0.04   # [U]; {DEFAULT}");
+    s.push_str(&super::finance::toml_tables(f, start));
+    let _ = writeln!(s, "[finance.inflation]                  # BRIEF §3: independent fees +4.3%, CPI/earnings 2-3.5%; {DEFAULT}");
     let infl = [0.03, 0.03, 0.03, 0.03, 0.043, 0.04, 0.03, 0.03];
     let _ = write!(s, "{}", table(&SETTINGS, &infl, 3));
-    let _ = writeln!(s, "[finance.transport]                  # BRIEF §3\nshare = 0.35\ncost_per_pupil = 9500\ninflation = 0.03");
+    let _ = writeln!(s, "[finance.transport]                  # BRIEF §3; {DEFAULT}\nshare = 0.35\ncost_per_pupil = 9500\ninflation = 0.03");
+    s.push_str(&super::finance::toml_history(f));
     s
 }
 

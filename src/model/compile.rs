@@ -2,9 +2,10 @@
 
 use super::dist::Domain;
 use super::*;
-use crate::calendar::{Clock, YearMonth};
+use crate::calendar::{fy_label, Clock, YearMonth};
 use crate::error::{InputError, InputResult, Loc};
 use crate::scenario::reader::Section;
+use crate::scenario::tree::Value;
 use crate::scenario::Loaded;
 
 const TOP: [&str; 15] = [
@@ -83,7 +84,7 @@ pub fn compile(loaded: &Loaded) -> InputResult<Model> {
     };
     let pipeline = pipeline(&top, &mut p)?;
     let caseload = caseload(&top, &mut p)?;
-    let finance = finance(&top, &mut p)?;
+    let finance = finance(&top, &clock, &mut p)?;
     let interventions = interventions(&top, &clock, &mut p)?;
     for (i, iv) in interventions.iter().enumerate() {
         if let Intervention::NewSchool { setting, .. } = iv.kind {
@@ -444,23 +445,41 @@ fn require_some_weight(
     Ok(())
 }
 
-fn finance(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Finance> {
+/// Lines of `[finance.not_per_plan]`: every expenditure line before `other` (whose spending
+/// not per plan is `other_expenditure`).
+const NOT_PER_PLAN: [&str; 5] = [
+    "place_funding",
+    "topups_maintained",
+    "topups_academies_colleges",
+    "independent",
+    "alternative_provision",
+];
+
+fn finance(top: &Section<'_>, clock: &Clock, p: &mut ParamTable) -> InputResult<Finance> {
     let f = top.section(
         "finance",
         &[
+            "base_year",
             "hnb_income",
             "income_growth",
+            "allocation",
+            "transfers",
             "other_income",
             "opening_balance",
             "cost_per_plan",
             "inflation",
             "other_expenditure",
             "other_expenditure_growth",
+            "not_per_plan",
+            "academy_share",
             "transport",
             "place_funding",
+            "base_year_plans",
+            "defaults",
         ],
     )?;
     let money = Domain::closed(-1e11, 1e11, "an amount in pounds within ±£100bn");
+    let pounds = Domain::closed(0.0, 1e11, "pounds from 0 to £100bn");
     let transport = match f.section_opt("transport", &["share", "cost_per_pupil", "inflation"])? {
         None => None,
         Some(t) => Some(Transport {
@@ -478,12 +497,109 @@ fn finance(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Finance> {
             None => p.fixed(&format!("{}.{name}", f.key("place_funding")), default),
         });
     }
+    let first_fy = clock.start.fy_start_year();
+    let last_fy = clock
+        .start
+        .plus_months(clock.months as i64 - 1)
+        .fy_start_year();
+    let base_year = match f.opt("base_year") {
+        None => first_fy,
+        Some(e) => {
+            let text = match &e.node.value {
+                Value::Str(s) => s.as_str(),
+                _ => {
+                    return Err(f.type_error(
+                        "base_year",
+                        &e.node,
+                        "a financial year such as \"2024-25\"",
+                    ))
+                }
+            };
+            match crate::calendar::parse_fy(text) {
+                Some(y) if y == first_fy || y == first_fy - 1 => y,
+                _ => {
+                    return Err(InputError::new(
+                        &e.node.loc,
+                        f.key("base_year"),
+                        format!(
+                            "`{text}` is not allowed; the amounts' year is the first simulated financial year {} or the one before, {}",
+                            fy_label(first_fy),
+                            fy_label(first_fy - 1)
+                        ),
+                    ))
+                }
+            }
+        }
+    };
+    let mut allocation = Vec::new();
+    if let Some(e) = f.opt("allocation") {
+        let Value::Table(t) = &e.node.value else {
+            return Err(f.type_error(
+                "allocation",
+                &e.node,
+                "a table of pounds by financial year such as { \"2025-26\" = 64.5e6 }",
+            ));
+        };
+        let key = f.key("allocation");
+        for a in &t.entries {
+            let fy = crate::calendar::parse_fy(&a.key).filter(|y| *y > base_year && *y <= last_fy);
+            let Some(fy) = fy else {
+                return Err(InputError::new(
+                    &a.key_loc,
+                    format!("{key}.\"{}\"", a.key),
+                    format!(
+                        "`{}` is not allowed; expected a financial year after the base year {} up to the horizon's last, {}, such as \"{}\"",
+                        a.key,
+                        fy_label(base_year),
+                        fy_label(last_fy),
+                        fy_label(base_year + 1)
+                    ),
+                ));
+            };
+            let name = format!("{key}.{}", a.key);
+            let id = crate::scenario::dist_spec::param_from_node(&name, &a.node, pounds, p)?;
+            allocation.push(((fy - first_fy) as usize, id));
+        }
+    }
+    let not_per_plan = match f.section_opt("not_per_plan", &NOT_PER_PLAN)? {
+        None => None,
+        Some(sec) => {
+            let mut ids = Vec::with_capacity(NOT_PER_PLAN.len());
+            for name in NOT_PER_PLAN {
+                ids.push(sec.param_or(name, pounds, 0.0, p)?);
+            }
+            Some(ids.try_into().expect("5 lines"))
+        }
+    };
+    let academy_share = match f.section_opt("academy_share", &["mainstream", "resourced"])? {
+        None => None,
+        Some(sec) => Some([
+            sec.param_or("mainstream", Domain::PROB, 0.0, p)?,
+            sec.param_or("resourced", Domain::PROB, 0.0, p)?,
+        ]),
+    };
+    let base_year_plans = match f.section_opt("base_year_plans", &SETTINGS)? {
+        None => None,
+        Some(sec) if base_year != first_fy => {
+            return Err(InputError::new(
+                &sec.loc,
+                sec.path.clone(),
+                format!(
+                    "the base year {} is over before the start, so no month spends as it did; base_year_plans goes with a base year that is the first simulated one ({})",
+                    fy_label(base_year),
+                    fy_label(first_fy)
+                ),
+            ))
+        }
+        Some(_) => Some(
+            f.named_params("base_year_plans", &SETTINGS, Domain::NONNEG, p)?
+                .try_into()
+                .expect("8 settings"),
+        ),
+    };
+    let defaults = defaults_list(&f)?;
     Ok(Finance {
-        hnb_income: f.param(
-            "hnb_income",
-            Domain::closed(0.0, 1e11, "pounds from 0 to £100bn"),
-            p,
-        )?,
+        hnb_income: f.param("hnb_income", pounds, p)?,
         income_growth: f.param("income_growth", Domain::GROWTH, p)?,
         other_income: f.param_or("other_income", money, 0.0, p)?,
         opening_balance: f.param("opening_balance", money, p)?,
@@ -495,15 +611,61 @@ fn finance(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Finance> {
             .named_params("inflation", &SETTINGS, Domain::GROWTH, p)?
             .try_into()
             .expect("8 settings"),
-        other_expenditure: f.param(
-            "other_expenditure",
-            Domain::closed(0.0, 1e11, "pounds from 0 to £100bn"),
-            p,
-        )?,
+        other_expenditure: f.param("other_expenditure", pounds, p)?,
         other_expenditure_growth: f.param("other_expenditure_growth", Domain::GROWTH, p)?,
         transport,
         place_funding: place_funding.try_into().expect("8 settings"),
+        base_offset: (first_fy - base_year) as usize,
+        base_year,
+        transfers: match f.opt("transfers") {
+            Some(_) => Some(f.param("transfers", money, p)?),
+            None => None,
+        },
+        allocation,
+        not_per_plan,
+        academy_share,
+        base_year_plans,
+        defaults,
     })
+}
+
+/// `defaults`: the finance metrics whose base-year values are national defaults.
+fn defaults_list(f: &Section<'_>) -> InputResult<Vec<String>> {
+    let Some(e) = f.opt("defaults") else {
+        return Ok(Vec::new());
+    };
+    let names = crate::outturn::metric_names();
+    let allowed: Vec<&str> = names.iter().map(String::as_str).collect();
+    let Value::Array(items) = &e.node.value else {
+        return Err(f.type_error("defaults", &e.node, "an array of finance metric names"));
+    };
+    let mut out = Vec::new();
+    for (i, n) in items.iter().enumerate() {
+        let ok = match &n.value {
+            Value::Str(s) if allowed.contains(&s.as_str()) => Some(s.clone()),
+            _ => None,
+        };
+        let Some(name) = ok else {
+            let hint = match &n.value {
+                Value::Str(s) => crate::scenario::reader::closest(s, &allowed)
+                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            return Err(InputError::new(
+                &n.loc,
+                format!("{}[{i}]", f.key("defaults")),
+                format!(
+                    "not a finance metric{hint}; allowed: {}",
+                    allowed.join(", ")
+                ),
+            ));
+        };
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    Ok(out)
 }
 
 const KINDS: [&str; 8] = [

@@ -223,6 +223,31 @@ pub struct Finance {
     /// Place element of `cost_per_plan` by setting (section 251 line 1.0.2), pounds per plan
     /// per year; not inflated, as place values have stood since 2013.
     pub place_funding: [ParamId; N_SETTINGS],
+    /// Years from `base_year`, the year the amounts above are for, to the first simulated
+    /// financial year: 0 (the default) or 1.
+    pub base_offset: usize,
+    /// The base year (first calendar year of the financial year).
+    pub base_year: i32,
+    /// Transfers into the high-needs block from other DSG blocks, pounds a year.
+    pub transfers: Option<ParamId>,
+    /// Known allocations (`[finance.allocation]`): (financial year from the first simulated
+    /// one, pounds); they replace the grown `hnb_income` in their year.
+    pub allocation: Vec<(usize, ParamId)>,
+    /// Spending not tied to the plan count on each line before `other`
+    /// (`[finance.not_per_plan]`), pounds a year in the base year, growing with
+    /// `other_expenditure_growth`.
+    pub not_per_plan: Option<[ParamId; 5]>,
+    /// Share of mainstream and resourced top-up spending paid to academies and free schools
+    /// (line 1.2.2); `None`: all under 1.2.1.
+    pub academy_share: Option<[ParamId; 2]>,
+    /// Plans by setting on average over the base year (`[finance.base_year_plans]`), when
+    /// the base year is the first simulated one: its months spend as the base year did (its
+    /// lines a month), not as their own caseload would, so the balance reaches the recorded
+    /// one at its end.
+    pub base_year_plans: Option<[ParamId; N_SETTINGS]>,
+    /// Finance metrics whose base-year values are national defaults, not the authority's
+    /// accounts (`defaults`), in `crate::outturn::metric_names` order.
+    pub defaults: Vec<String>,
 }
 
 /// Place values by setting when the file gives none (BRIEF §3): £6k resourced and post-16,

@@ -19,6 +19,41 @@ pub fn key_year(years: &[Period]) -> Option<&str> {
         .map(|p| p.label.as_str())
 }
 
+/// When any of the model's base-year money is national defaults, a sentence that says so
+/// in plain words: the printed table's title, the first headline sentence, the workbook's
+/// financial plan and summary.json carry it.
+pub fn finance_defaults_note(model: &Model) -> Option<String> {
+    let d = &model.finance.defaults;
+    if d.is_empty() {
+        return None;
+    }
+    let kept = ["hnb_income", "hnb_expenditure", "dsg_in_year_balance"];
+    let all = crate::outturn::metric_names()
+        .into_iter()
+        .filter(|m| !kept.contains(&m.as_str()))
+        .all(|m| d.contains(&m));
+    if all {
+        return Some(
+            "The high-needs money in these figures (income, spending by line and the opening balance) is national defaults, not this authority's accounts; its own outturn replaces them (calibrate --finance)."
+                .to_string(),
+        );
+    }
+    let labels: Vec<String> = d
+        .iter()
+        .map(|m| {
+            if m == "dsg_cumulative_balance" {
+                "the opening balance".to_string()
+            } else {
+                super::xlsx::plan_label(m).unwrap_or(m).to_string()
+            }
+        })
+        .collect();
+    Some(format!(
+        "Some of the high-needs money in these figures is national defaults, not this authority's accounts: {}.",
+        labels.join("; ")
+    ))
+}
+
 /// Headline sentences, in reading order. Years the horizon lacks, and outcomes with no events
 /// (no plans issued, say), are left out rather than guessed.
 pub fn sentences(report: &Report<'_>, model: &Model) -> Vec<String> {
@@ -28,7 +63,7 @@ pub fn sentences(report: &Report<'_>, model: &Model) -> Vec<String> {
     };
     let last = r.years.last().map_or(first, |p| p.label.as_str());
     let key = key_year(&r.years).unwrap_or(last);
-    let mut out = Vec::new();
+    let mut out: Vec<String> = finance_defaults_note(model).into_iter().collect();
     deficit(report, key, &mut out);
     if key != last {
         if let Some(s) = defined(report.year("dsg_cumulative_balance", last)) {
@@ -40,7 +75,14 @@ pub fn sentences(report: &Report<'_>, model: &Model) -> Vec<String> {
             ));
         }
     }
-    in_year(report, first, last, &mut out);
+    // Flows over a year: the first whole one (a January start's first year is its last
+    // quarter).
+    let whole = r
+        .years
+        .iter()
+        .find(|p| p.hi - p.lo == 12)
+        .map_or(first, |p| p.label.as_str());
+    in_year(report, whole, last, &mut out);
     let second = r.years.get(1).map_or(first, |p| p.label.as_str());
     let mut years = vec![second];
     if key != second {
@@ -50,14 +92,14 @@ pub fn sentences(report: &Report<'_>, model: &Model) -> Vec<String> {
         timeliness(report, y, &mut out);
     }
     plans(report, first, key, &mut out);
-    if let Some(s) = defined(report.year("send_service_cost", first)) {
+    if let Some(s) = defined(report.year("send_service_cost", whole)) {
         let transport = if model.finance.transport.is_some() {
             " and home-to-school transport"
         } else {
             ""
         };
         out.push(format!(
-            "The SEND service's General Fund cost (casework staff, agency cover, one-off investments{transport}) is a median {} in {first}.",
+            "The SEND service's General Fund cost (casework staff, agency cover, one-off investments{transport}) is a median {} in {whole}.",
             money(s.q[3])
         ));
     }

@@ -1,4 +1,5 @@
-//! summary.json: run details, yearly metric summaries and probabilities.
+//! summary.json: run details, yearly metric summaries and probabilities, and which
+//! high-needs figures are national defaults.
 
 use super::Report;
 use crate::stats::{CI_PERCENTILES, PERCENTILES};
@@ -16,7 +17,12 @@ pub fn number(x: f64) -> Value {
     }
 }
 
-pub fn write(report: &Report<'_>, version: &str, path: &Path) -> Result<()> {
+pub fn write(
+    report: &Report<'_>,
+    model: &crate::model::Model,
+    version: &str,
+    path: &Path,
+) -> Result<()> {
     let r = report.results;
     let mut metrics = Vec::new();
     for (k, m) in r.metrics.iter().enumerate() {
@@ -49,6 +55,8 @@ pub fn write(report: &Report<'_>, version: &str, path: &Path) -> Result<()> {
         "version": version,
         "metrics": metrics,
         "probabilities": probabilities,
+        "finance_defaults": model.finance.defaults,
+        "finance_note": super::headline::finance_defaults_note(model),
     });
     let text = serde_json::to_string_pretty(&doc)?;
     std::fs::write(path, text + "\n").with_context(|| format!("writing {}", path.display()))?;

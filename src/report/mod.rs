@@ -280,7 +280,7 @@ pub fn write_into(report: &Report<'_>, info: &RunInfo<'_>, dir: &Path) -> Result
         csv_out::write_milestones(report, &dir.join("milestones.csv"))?;
     }
     if f.json {
-        json_out::write(report, info.version, &dir.join("summary.json"))?;
+        json_out::write(report, info.model, info.version, &dir.join("summary.json"))?;
     }
     if f.xlsx {
         xlsx::write(report, info, &dir.join("workbook.xlsx"))?;

@@ -14,12 +14,15 @@ const COLUMNS: [(&str, &str, f64); 6] = [
 ];
 const WIDTH: usize = 20;
 
-pub fn render(report: &Report<'_>) -> String {
+/// The table, its title saying when the money is national defaults.
+pub fn render(report: &Report<'_>, model: &crate::model::Model) -> String {
     let r = report.results;
     let mut out = String::new();
+    let note =
+        super::headline::finance_defaults_note(model).map_or(String::new(), |n| format!(" {n}"));
     let _ = writeln!(
         out,
-        "{}: {} runs, seed {}. Each cell: median [P10 to P90]; stocks at 31 March, flows over the year.",
+        "{}: {} runs, seed {}.{note} Each cell: median [P10 to P90]; stocks at 31 March, flows over the year.",
         r.scenario, r.runs, r.seed
     );
     let _ = write!(out, "{:<8}", "year");

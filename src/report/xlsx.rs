@@ -282,9 +282,10 @@ fn summary_sheet(report: &Report<'_>, model: &Model, f: &Styles) -> Result<Works
          and their mean; money in pounds, a negative balance is a deficit.",
         r.runs
     );
+    let defaults = super::headline::finance_defaults_note(model).unwrap_or_default();
     sh.title(
         &heading(model, "sendcast forecast"),
-        &[&model.description, &runs],
+        &[&model.description, &defaults, &runs],
     )?;
     let ys = years(r);
     sh.period_header("Measure", &ys)?;
@@ -381,6 +382,15 @@ const PLAN: [PlanRow; 16] = [
     ),
 ];
 
+/// The financial plan's label of a line metric (`hnb_exp_independent` → "1.2.3 Independent
+/// and non-maintained providers").
+pub fn plan_label(metric: &str) -> Option<&'static str> {
+    PLAN.iter().find_map(|row| match *row {
+        PlanRow::Line(label, m) | PlanRow::Total(label, m) if m == metric => Some(label),
+        _ => None,
+    })
+}
+
 fn block_title(stat: Stat) -> String {
     match stat {
         Stat::Percentile(50.0) => {
@@ -396,9 +406,11 @@ fn block_title(stat: Stat) -> String {
 fn financial_plan(report: &Report<'_>, model: &Model, f: &Styles) -> Result<Worksheet> {
     let r = report.results;
     let mut sh = Sheet::new(SHEETS[1], f)?;
+    let defaults = super::headline::finance_defaults_note(model).unwrap_or_default();
     sh.title(
         &heading(model, "DSG management plan: high-needs block financial summary"),
         &[
+            &defaults,
             "Laid out like the DfE DSG management plan template's financial summary; columns are financial years, money in pounds.",
             "Each cell is that line's own percentile across the simulated futures. Percentiles of a sum are not the sum of percentiles,",
             "so within a block the lines need not add up to the totals, nor income less expenditure to the balance; the Mean block does add up.",

@@ -30,6 +30,32 @@ const SETTING_COLUMNS: [&[&str]; N_SETTINGS - 1] = [
     &["fe_total"],
 ];
 
+/// Of `SETTING_COLUMNS`' mainstream and resourced groups, the columns of academies and free
+/// schools.
+const ACADEMY_COLUMNS: [&[usize]; 2] = [&[1, 2], &[2, 3, 4, 5]];
+
+/// Share of mainstream and of resourced plans in academies and free schools, from a total
+/// row (a missing cell counts 0, as in the settings); `None` when a group has no plans.
+fn academy_share(r: &Row<'_>, cols: &[Vec<usize>]) -> InputResult<Option<[f64; 2]>> {
+    let mut out = [0.0; 2];
+    for (i, academies) in ACADEMY_COLUMNS.iter().enumerate() {
+        let mut all = 0.0;
+        let mut acad = 0.0;
+        for (k, &col) in cols[i].iter().enumerate() {
+            let x = r.number(col)?.unwrap_or(0.0);
+            all += x;
+            if academies.contains(&k) {
+                acad += x;
+            }
+        }
+        if all <= 0.0 {
+            return Ok(None);
+        }
+        out[i] = acad / all;
+    }
+    Ok(Some(out))
+}
+
 pub fn present(dir: &Path) -> bool {
     dir.join("caseload.csv").is_file()
 }
@@ -189,6 +215,7 @@ fn stock_or_new(
                 let e = a.census.entry(y).or_insert_with(Census::default);
                 e.total = tot;
                 e.by_setting = settings;
+                e.academy_share = academy_share(&r, &cols)?;
             } else {
                 let e = a.flows.entry(y).or_insert_with(Flows::default);
                 e.new_plans = tot;

@@ -19,6 +19,9 @@ pub struct Census {
     pub total: Option<f64>,
     pub by_setting: Option<[f64; N_SETTINGS]>,
     pub by_age: Option<[f64; N_BANDS]>,
+    /// Share of mainstream and of resourced (SEN unit) plans in academies and free schools
+    /// (2023-onwards layout).
+    pub academy_share: Option<[f64; 2]>,
 }
 
 /// Flows of one calendar year.
@@ -219,6 +222,7 @@ impl Builder {
                 let o = old.census.entry(y).or_default();
                 over(&mut o.total, c.total);
                 over(&mut o.by_setting, c.by_setting);
+                over(&mut o.academy_share, c.academy_share);
                 over(&mut o.by_age, c.by_age);
             }
             for (y, f) in new.flows {
