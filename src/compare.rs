@@ -56,7 +56,9 @@ pub fn compare(a: &Model, b: &Model, opts: &RunOptions, independent: bool) -> Re
     Ok(Comparison { a: ra, b: rb, rows })
 }
 
-fn paired_rows(a: &Results, b: &Results) -> Vec<Row> {
+/// Per metric and financial year, the paired difference B − A, trajectory by trajectory (the
+/// first runs of each where their counts differ).
+pub fn paired_rows(a: &Results, b: &Results) -> Vec<Row> {
     let mut rows = Vec::new();
     for (k, m) in a.metrics.iter().enumerate() {
         for (y, p) in a.years.iter().enumerate() {

@@ -11,6 +11,8 @@ use crate::stats::stream::StreamSummary;
 use crate::stats::{self, Summary};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -24,6 +26,10 @@ pub struct RunOptions {
     /// Above this many runs, monthly values are summarised as they are run rather than kept
     /// for every trajectory (`Results::column_values` then has financial years only).
     pub max_monthly_runs: usize,
+    /// Set from another thread to stop early (`explore`: a newer setting supersedes this
+    /// run); the trajectories not yet run are then left at zero, so the results are to be
+    /// thrown away (see `stopped`).
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 /// Runs up to which every trajectory's monthly values are kept (about 32 KB a run at 10 years).
@@ -41,7 +47,15 @@ impl RunOptions {
             progress: false,
             fixed: Vec::new(),
             max_monthly_runs: MAX_MONTHLY_RUNS,
+            stop: None,
         }
+    }
+
+    /// Whether `stop` was set: the run ended early and its results are incomplete.
+    pub fn stopped(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
     }
 }
 
@@ -319,7 +333,7 @@ pub fn run_batch(
         n.max(1)
     };
     let mut done = 0;
-    while done < n {
+    while done < n && !opts.stopped() {
         let m = chunk.min(n - done);
         let rows = trajectories(model, opts, &results, first, done..done + m, bar);
         results.absorb(rows, opts.max_monthly_runs);
@@ -351,6 +365,9 @@ fn trajectories(
         .for_each_init(
             || (Scratch::default(), vec![0.0; series::N_SERIES * m_count]),
             |(scratch, raw), (i, row)| {
+                if opts.stopped() {
+                    return;
+                }
                 let i = range.start + i;
                 let index = (first + i) as u64;
                 let mut d = Draw::from_inputs(model, &inputs.ids, inputs.row(i), opts.seed, index);
