@@ -2,6 +2,7 @@
 //! scenario, empty places for the answer, and the embedded script that wires them.
 
 use super::controls::{Control, Kind};
+use super::tomlish::short;
 use super::Explorer;
 use crate::report::charts::fan;
 use crate::report::headline;
@@ -151,8 +152,8 @@ fn control(c: &Control, h: &mut String) {
                 h,
                 "<div class=\"control\"><label title=\"{help}\">{} <span class=\"centre\" data-centre=\"{}\">median {}</span><span class=\"pair\"><input type=\"range\" data-for=\"{id}\" min=\"{}\" max=\"{}\" step=\"{}\" value=\"0\"><input type=\"number\" data-id=\"{id}\" data-kind=\"shift\" data-initial=\"0\" step=\"any\" value=\"0\"></span></label>",
                 esc(&c.label),
-                fmt_num(*centre),
-                fmt_num(*centre),
+                short(*centre),
+                short(*centre),
                 fmt_num(*min),
                 fmt_num(*max),
                 fmt_num(*step)

@@ -8,7 +8,7 @@ use super::Explorer;
 use crate::calendar::YearMonth;
 use crate::model::Model;
 use crate::scenario::tree::Value;
-use crate::scenario::{self, dist_spec, EDIT_KEY, ENABLED_KEY};
+use crate::scenario::{self, EDIT_KEY, ENABLED_KEY};
 use serde_json::Value as Json;
 use std::fmt::Write;
 
@@ -109,6 +109,8 @@ pub fn parse(ex: &Explorer, body: &[u8]) -> Result<Request, BadRequest> {
             for (id, v) in s {
                 settings.push(setting(ex, id, v)?);
             }
+            // In page order, whatever order the object came in.
+            settings.sort_by_key(|(i, _)| *i);
         }
         Some(_) => {
             return Err(BadRequest::new(
@@ -211,7 +213,7 @@ fn changes<'a>(ex: &'a Explorer, req: &Request) -> Vec<Change<'a>> {
     let mut out = Vec::new();
     for &(i, ref set) in &req.settings {
         let c = ex.control(i);
-        let num = dist_spec::fmt_num;
+        let num = tomlish::short;
         let change = match (&c.kind, set) {
             (Kind::Switch { on }, Set::On(b)) if on != b => Some((
                 Value::Bool(*b),

@@ -23,6 +23,22 @@ pub fn round(x: f64) -> f64 {
     format!("{x:.11e}").parse().unwrap_or(x)
 }
 
+/// `x` for a reader: 4 significant digits, e.g. `0.1507`, `499.2`, `5127000`.
+pub fn short(x: f64) -> String {
+    if !x.is_finite() || x == 0.0 {
+        return crate::scenario::dist_spec::fmt_num(x);
+    }
+    let digits = 3 - x.abs().log10().floor() as i32;
+    let r = if digits > 0 {
+        let f = 10f64.powi(digits);
+        (x * f).round() / f
+    } else {
+        let f = 10f64.powi(-digits);
+        (x / f).round() * f
+    };
+    crate::scenario::dist_spec::fmt_num(round(r))
+}
+
 /// Keys of each distribution that move with its location, and the defaults of those a file
 /// may leave out (beta's `low` and `high`).
 fn location_keys(dist: &str) -> Option<&'static [(&'static str, Option<f64>)]> {
@@ -185,6 +201,10 @@ mod tests {
         .is_none());
         assert_eq!(inline(&shifted(&value("x = 6"), 2.0, ANY).unwrap()), "8.0");
         assert_eq!(key("age_16_19"), "age_16_19");
+        assert_eq!(short(499.2458177), "499.2");
+        assert_eq!(short(0.15071103852), "0.1507");
+        assert_eq!(short(5127354.01), "5127000");
+        assert_eq!(short(-0.1), "-0.1");
         assert_eq!(key("a b"), "\"a b\"");
     }
 }

@@ -14,3 +14,5 @@ pub fn sendcast() -> Command {
 pub fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
+
+pub mod explore;
