@@ -177,19 +177,42 @@ impl Results {
 
     /// Summaries of every column, in column order.
     pub fn summaries(&self) -> Vec<Summary> {
+        self.summaries_where(|_| true)
+    }
+
+    /// Summaries of the columns `keep` picks (by column index), in column order; the others
+    /// are left undefined (`Summary::is_defined` is false), for a reader that needs only some
+    /// (`explore` draws four metrics by month, and every metric by year).
+    pub fn summaries_where(&self, keep: impl Fn(usize) -> bool + Sync) -> Vec<Summary> {
         const BLOCK: usize = 64;
         let row_len = self.row_len();
         let n_blocks = row_len.div_ceil(BLOCK);
+        let (n_m, n_y, n_p) = (self.months.len(), self.years.len(), self.n_periods());
+        // The column of stored value `i` of a row.
+        let column = |i: usize| match self.monthly {
+            None => i,
+            Some(_) => (i / n_y) * n_p + n_m + i % n_y,
+        };
         let blocks: Vec<Vec<Summary>> = (0..n_blocks)
             .into_par_iter()
             .map(|b| {
                 let lo = b * BLOCK;
                 let hi = (lo + BLOCK).min(row_len);
+                if !(lo..hi).any(|i| keep(column(i))) {
+                    return vec![stats::summarise(&mut []); hi - lo];
+                }
                 let runs = self.values.len() / row_len;
                 let mut cols = vec![0.0; (hi - lo) * runs];
                 gather_columns(&self.values, row_len, lo, &mut cols);
                 (0..hi - lo)
-                    .map(|c| stats::summarise(&mut cols[c * runs..(c + 1) * runs]))
+                    .map(|c| {
+                        let col = &mut cols[c * runs..(c + 1) * runs];
+                        if keep(column(lo + c)) {
+                            stats::summarise(col)
+                        } else {
+                            stats::summarise(&mut [])
+                        }
+                    })
                     .collect()
             })
             .collect();
@@ -197,10 +220,20 @@ impl Results {
         let Some(monthly) = &self.monthly else {
             return stored;
         };
-        let (n_m, n_y) = (self.months.len(), self.years.len());
-        let mut all = Vec::with_capacity(self.metrics.len() * self.n_periods());
+        let mut all = Vec::with_capacity(self.metrics.len() * n_p);
         for k in 0..self.metrics.len() {
-            all.extend(monthly[k * n_m..(k + 1) * n_m].iter().map(|m| m.summary()));
+            all.extend(
+                monthly[k * n_m..(k + 1) * n_m]
+                    .iter()
+                    .enumerate()
+                    .map(|(m, s)| {
+                        if keep(k * n_p + m) {
+                            s.summary()
+                        } else {
+                            stats::summarise(&mut [])
+                        }
+                    }),
+            );
             all.extend_from_slice(&stored[k * n_y..(k + 1) * n_y]);
         }
         all

@@ -37,8 +37,16 @@ pub fn answer(
     results: Results,
     previous: Option<&Snapshot>,
 ) -> Result<(Json, Snapshot)> {
-    let report = Report::new(&results);
-    let rows = previous.map(|p| compare::paired_rows(&p.results, &results));
+    // Every metric by year (the headline and the chances), and the fans' metrics by month.
+    let fans: Vec<usize> = fan::METRICS
+        .iter()
+        .filter_map(|m| results.metric_index(m))
+        .collect();
+    let (n_p, n_m) = (results.n_periods(), results.months.len());
+    let summaries = results.summaries_where(|col| col % n_p >= n_m || fans.contains(&(col / n_p)));
+    let report = Report::with_summaries(&results, summaries);
+    let rows = previous
+        .map(|p| compare::paired_rows_where(&p.results, &results, |m| fan::METRICS.contains(&m)));
     let key = headline::key_year(&results.years).unwrap_or("").to_string();
     let last = results.years.last().map_or("", |p| p.label.as_str());
     let mut figures = Vec::new();

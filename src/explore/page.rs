@@ -43,8 +43,8 @@ pub fn render(ex: &Explorer) -> String {
     );
     controls(ex, &mut h);
     h.push_str("<div id=\"answer\">\n<p id=\"status\" role=\"status\">Running the scenario…</p>\n<p id=\"error\" role=\"alert\" hidden></p>\n");
-    h.push_str("<section id=\"headline\">\n<h2>What the numbers say</h2>\n<ul id=\"sentences\"></ul>\n<p class=\"note\">“Most likely” is the median of the simulated futures; an 80% range runs from the 10th to the 90th percentile.</p>\n</section>\n");
     h.push_str("<section id=\"changed\" hidden>\n<h2>Changed from the file</h2>\n<ul id=\"changes\"></ul>\n</section>\n");
+    h.push_str("<section id=\"headline\">\n<h2>What the numbers say</h2>\n<ul id=\"sentences\"></ul>\n<p class=\"note\">“Most likely” is the median of the simulated futures; an 80% range runs from the 10th to the 90th percentile.</p>\n</section>\n");
     h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
     for metric in fan::METRICS {
         let _ = writeln!(
