@@ -82,6 +82,16 @@ fn serves_the_page_its_script_and_its_controls_and_404s_the_rest() {
         );
     }
     assert_eq!(s.get("/api/run").status, 405);
+    // A name other than this machine's own (a DNS name pointed here) is refused.
+    let r = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent()
+        .get(&s.url)
+        .header("host", "sendcast.example:80")
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `sendcast explore` in a real browser: headless Chromium, driven over the DevTools protocol,
 //! loads the page, a control is changed as a person would, and a chart and a headline
-//! sentence change, the previous setting drawn beneath; every request the page makes goes to
-//! the server itself. Skips without a Chromium unless SENDCAST_REQUIRE_BROWSER=1 (as in CI).
+//! sentence change, the previous setting drawn beneath; "Save as scenario" downloads the
+//! settings; every request the page makes goes to the server itself. Skips without a Chromium unless SENDCAST_REQUIRE_BROWSER=1 (as in CI).
 //!
 //! `SENDCAST_EXPLORE_MEASURE=N` also times N more changes at the default runs and prints the
 //! median and the worst, and writes a screenshot to the temporary folder.
@@ -228,6 +228,30 @@ fn a_changed_control_redraws_a_chart_and_the_headline_and_nothing_is_fetched_fro
     assert_ne!(fig3, fig2);
     let shown = b.eval("document.querySelector('[data-id=\"demand.growth\"]').value");
     assert_ne!(shown, "0", "the slider's number follows it");
+
+    // "Save as scenario" downloads the settings as a file that extends the scenario.
+    let downloads = tempfile::tempdir().unwrap();
+    b.call(
+        "Browser.setDownloadBehavior",
+        json!({"behavior": "allow", "downloadPath": downloads.path().to_str().unwrap()}),
+    );
+    b.eval("document.getElementById('save').click()");
+    let saved = downloads.path().join("bcp-invest-784k-explore.toml");
+    let t0 = Instant::now();
+    while !saved.is_file() {
+        assert!(t0.elapsed() < Duration::from_secs(30), "no download");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let text = common::read(&saved);
+    assert!(
+        text.contains("invest-784k.toml\"\nname = \"bcp-invest-784k-explore\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("[inherited_interventions.2]\nenabled = false"),
+        "{text}"
+    );
+    assert!(text.contains("[demand]\ngrowth = "), "{text}");
 
     let mut extra = Vec::new();
     for i in 0..measure {

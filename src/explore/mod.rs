@@ -54,7 +54,7 @@ pub struct Explorer {
 
 /// What became of a request.
 pub enum Outcome {
-    Answer(serde_json::Value, answer::Snapshot),
+    Answer(serde_json::Value, Box<answer::Snapshot>),
     /// A newer setting from the same page stopped this run.
     Superseded,
 }
@@ -153,7 +153,7 @@ impl Explorer {
                 }),
             );
         }
-        Ok(Outcome::Answer(json, snapshot))
+        Ok(Outcome::Answer(json, Box::new(snapshot)))
     }
 }
 

@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 /// Browser tabs remembered at once; the one unused longest is forgotten first.
-const MAX_SESSIONS: usize = 16;
+const MAX_SESSIONS: usize = 8;
 
 /// Listen on 127.0.0.1:`port` (0: any free port). A port in use is bad input (exit code 2).
 pub fn bind(scenario: &Path, port: u16) -> Result<TcpListener> {
@@ -93,10 +93,10 @@ impl App {
     }
 
     /// Keep `snapshot` as tab `id`'s previous setting, unless a newer request came since.
-    fn finish(&self, id: &str, generation: u64, snapshot: Snapshot) {
+    fn finish(&self, id: &str, generation: u64, snapshot: Box<Snapshot>) {
         if let Some(s) = self.sessions().get_mut(id) {
             if s.generation == generation {
-                s.previous = Some(Arc::new(snapshot));
+                s.previous = Some(Arc::from(snapshot));
             }
         }
     }
