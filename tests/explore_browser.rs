@@ -125,11 +125,14 @@ impl Browser {
             .unwrap_or(0)
             < n
         {
-            let error = self.eval("document.getElementById('error')?.textContent || ''");
-            assert_eq!(error, "", "the page shows an error");
-            assert!(t0.elapsed() < Duration::from_secs(120), "no answer {n}");
+            if t0.elapsed() > Duration::from_secs(120) {
+                let error = self.eval("document.getElementById('error')?.textContent || ''");
+                panic!("no answer {n}; the page shows: {error}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
+        let error = self.eval("document.getElementById('error').hidden");
+        assert_eq!(error, true, "an answer clears the error");
         // And until its time is taken (the frame after the next).
         while self.eval("window.sendcastTimings.length").as_u64().unwrap() < n {
             std::thread::sleep(Duration::from_millis(20));
@@ -229,6 +232,33 @@ fn a_changed_control_redraws_a_chart_and_the_headline_and_nothing_is_fetched_fro
     let shown = b.eval("document.querySelector('[data-id=\"demand.growth\"]').value");
     assert_ne!(shown, "0", "the slider's number follows it");
 
+    // A value the scenario does not allow: the page shows the loader's message by the control.
+    b.eval(
+        "(() => { const n = document.querySelector('[data-id=\"interventions[0].budget\"]'); \
+         n.value = '-5'; n.dispatchEvent(new Event('change', {bubbles: true})); })()",
+    );
+    let t0 = Instant::now();
+    let message = loop {
+        let m = b.eval("document.querySelector('p.error[data-error-for=\"interventions[0].budget\"]').textContent");
+        if m != "" {
+            break m;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(60), "no error shown");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        message.as_str().unwrap().contains("-5 is not allowed"),
+        "{message}"
+    );
+    let banner = b.eval("document.getElementById('error').hidden");
+    assert_eq!(banner, false, "the error is also shown above the answer");
+    b.eval(
+        "(() => { const n = document.querySelector('[data-id=\"interventions[0].budget\"]'); \
+         n.value = n.dataset.initial; n.dispatchEvent(new Event('change', {bubbles: true})); })()",
+    );
+    b.answers(4);
+    let offset = 4;
+
     // "Save as scenario" downloads the settings as a file that extends the scenario.
     let downloads = tempfile::tempdir().unwrap();
     b.call(
@@ -261,8 +291,14 @@ fn a_changed_control_redraws_a_chart_and_the_headline_and_nothing_is_fetched_fro
             "(() => {{ const n = document.querySelector('[data-id=\"interventions[0].budget\"]'); \
              n.value = '{value}'; n.dispatchEvent(new Event('change', {{bubbles: true}})); }})()"
         ));
-        b.answers(4 + i as u64);
+        b.answers(offset + 1 + i as u64);
         extra.push(b.eval("window.sendcastTimings[window.sendcastTimings.length - 1]"));
+        if measure > 0 {
+            eprintln!(
+                "{}",
+                b.eval("document.getElementById('timing').textContent")
+            );
+        }
     }
     if measure > 0 {
         let mut ms: Vec<f64> = extra.iter().map(|v| v.as_f64().unwrap()).collect();
@@ -274,13 +310,23 @@ fn a_changed_control_redraws_a_chart_and_the_headline_and_nothing_is_fetched_fro
             ms[ms.len() - 1],
             ms.iter().map(|x| x.round()).collect::<Vec<_>>()
         );
-        let shot = b.call("Page.captureScreenshot", json!({"format": "png"}));
-        let png = data_encoding::BASE64
-            .decode(shot["data"].as_str().unwrap().as_bytes())
-            .unwrap();
-        let file = std::env::temp_dir().join("sendcast-explore-screenshot.png");
-        std::fs::write(&file, png).unwrap();
-        eprintln!("screenshot: {}", file.display());
+        // The top of the page, then its charts.
+        for (name, scroll) in [
+            ("top", "window.scrollTo(0, 0)"),
+            (
+                "charts",
+                "document.getElementById('charts').scrollIntoView()",
+            ),
+        ] {
+            b.eval(scroll);
+            let shot = b.call("Page.captureScreenshot", json!({"format": "png"}));
+            let png = data_encoding::BASE64
+                .decode(shot["data"].as_str().unwrap().as_bytes())
+                .unwrap();
+            let file = std::env::temp_dir().join(format!("sendcast-explore-{name}.png"));
+            std::fs::write(&file, png).unwrap();
+            eprintln!("screenshot: {}", file.display());
+        }
     }
 
     let urls = b.requests();

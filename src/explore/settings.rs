@@ -315,7 +315,7 @@ pub fn overlay(ex: &Explorer, req: &Request) -> String {
     let _ = writeln!(
         s,
         "# Settings chosen in `sendcast explore` of {}.",
-        ex.path.display()
+        one_line(&ex.path.display().to_string())
     );
     let _ = writeln!(
         s,
@@ -379,7 +379,7 @@ pub fn overlay(ex: &Explorer, req: &Request) -> String {
             .groups
             .iter()
             .find(|g| g.controls.iter().any(|x| x.target == Target::Switch(i)))
-            .map_or(String::new(), |g| g.title.replace('\n', " "));
+            .map_or(String::new(), |g| one_line(&g.title));
         let _ = writeln!(s, "\n# {title}\n[{EDIT_KEY}.{i}]");
         for (key, c) in list {
             let _ = writeln!(
@@ -392,6 +392,13 @@ pub fn overlay(ex: &Explorer, req: &Request) -> String {
         }
     }
     s
+}
+
+/// `s` fit for a TOML comment: control characters (a line break would end it) as spaces.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// Compile the overlay as the file "Save as scenario" writes, beside the explored one.
