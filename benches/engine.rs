@@ -40,7 +40,7 @@ fn variates_per_trajectory(model: &Model) -> u64 {
         let d = Draw::single(model, 1, i);
         let start = Streams::new(1, i);
         let mut end = Streams::new(1, i);
-        simulate(model, &d, &mut end, &mut scratch, &mut raw);
+        simulate(model, &d, &mut end, &mut scratch, &mut raw).unwrap();
         total += words(start.demand, &end.demand)
             + words(start.cases, &end.cases)
             + words(start.staff, &end.staff)
@@ -66,7 +66,7 @@ fn requests_per_trajectory(model: &Model) -> f64 {
     let n = 200;
     let mut total = 0.0;
     for i in 0..n {
-        trajectory(model, 1, i, &mut Scratch::default(), &mut raw);
+        trajectory(model, 1, i, &mut Scratch::default(), &mut raw).unwrap();
         total += raw[series::REQUESTS * months..(series::REQUESTS + 1) * months]
             .iter()
             .sum::<f64>();
@@ -91,7 +91,7 @@ fn benches(c: &mut Criterion) {
         c.bench_function(&format!("one_trajectory_bcp_baseline_{years}y"), |b| {
             b.iter(|| {
                 i += 1;
-                trajectory(&m, 1, i, &mut scratch, &mut raw);
+                trajectory(&m, 1, i, &mut scratch, &mut raw).unwrap();
                 black_box(raw[0])
             })
         });
@@ -115,7 +115,7 @@ fn benches(c: &mut Criterion) {
     g.sample_size(10);
     for runs in [1000, 10_000, 100_000] {
         g.bench_function(format!("run_{runs}_bcp_baseline"), |b| {
-            b.iter(|| run(&model, &RunOptions::new(runs, 1)))
+            b.iter(|| run(&model, &RunOptions::new(runs, 1)).unwrap())
         });
     }
     // Thread scaling: the same 2,000 runs on a pool of one thread and of two.
@@ -125,10 +125,10 @@ fn benches(c: &mut Criterion) {
             .build()
             .unwrap();
         g.bench_function(format!("run_2000_bcp_baseline_{threads}_thread"), |b| {
-            b.iter(|| pool.install(|| run(&model, &RunOptions::new(2000, 1))))
+            b.iter(|| pool.install(|| run(&model, &RunOptions::new(2000, 1)).unwrap()))
         });
     }
-    let results = run(&model, &RunOptions::new(1000, 1));
+    let results = run(&model, &RunOptions::new(1000, 1)).unwrap();
     g.bench_function("summaries_1000_runs", |b| {
         b.iter(|| Report::new(black_box(&results)))
     });
@@ -153,7 +153,7 @@ fn benches(c: &mut Criterion) {
     g.bench_function("whole_run_10000_bcp_baseline_all_outputs", |b| {
         b.iter(|| {
             let model = sendcast::load_model(Path::new(BASELINE)).unwrap();
-            let results = run(&model, &RunOptions::new(10_000, 1));
+            let results = run(&model, &RunOptions::new(10_000, 1)).unwrap();
             let rep = Report::new(&results);
             let info = RunInfo {
                 model: &model,

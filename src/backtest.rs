@@ -175,7 +175,7 @@ pub fn backtest(
                 max_monthly_runs: usize::MAX,
                 ..RunOptions::new(opts.runs, opts.seed)
             },
-        );
+        )?;
         for (metric, h, year, actual) in actuals {
             let k = res.metric_index(metric).expect("metric exists");
             let mut v: Vec<f64> = if metric == "ehcps" {

@@ -125,7 +125,10 @@ pub fn goal_seek(
             "--target"
         }
     };
-    let out = goalseek::seek(&model, &s).map_err(|m| arg_error(scenario, key(&m), m))?;
+    let out = goalseek::seek(&model, &s).map_err(|e| match e {
+        goalseek::SeekError::Input(m) => arg_error(scenario, key(&m), m),
+        goalseek::SeekError::Run(e) => e.into(),
+    })?;
     Ok(goalseek::render(&s, &out))
 }
 

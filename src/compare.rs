@@ -30,7 +30,7 @@ pub struct Comparison {
 /// Run both scenarios. With `independent`, B gets another seed (no common random numbers),
 /// to show what pairing buys.
 pub fn compare(a: &Model, b: &Model, opts: &RunOptions, independent: bool) -> Result<Comparison> {
-    let ra = run(a, opts);
+    let ra = run(a, opts)?;
     let opts_b = RunOptions {
         seed: if independent {
             opts.seed.wrapping_add(1_000_003)
@@ -39,7 +39,7 @@ pub fn compare(a: &Model, b: &Model, opts: &RunOptions, independent: bool) -> Re
         },
         ..opts.clone()
     };
-    let rb = run(b, &opts_b);
+    let rb = run(b, &opts_b)?;
     if ra
         .years
         .iter()

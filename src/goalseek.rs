@@ -144,12 +144,17 @@ pub fn check(model: &Model, seek: &Seek) -> Result<ParamId, String> {
 }
 
 /// P(target) with the input held at `x`, on the seed's common random numbers.
-pub fn probability(model: &Model, id: ParamId, x: f64, seek: &Seek) -> f64 {
+pub fn probability(
+    model: &Model,
+    id: ParamId,
+    x: f64,
+    seek: &Seek,
+) -> Result<f64, crate::run::RunError> {
     let mut opts = RunOptions::new(seek.runs, seek.seed);
     opts.fixed = vec![(id, x)];
     // A monthly target needs each trajectory's month, however many runs.
     opts.max_monthly_runs = usize::MAX;
-    let res = run(model, &opts);
+    let res = run(model, &opts)?;
     let k = res.metric_index(&seek.target.metric).expect("checked");
     let period = res
         .months
@@ -169,15 +174,34 @@ pub fn probability(model: &Model, id: ParamId, x: f64, seek: &Seek) -> f64 {
             }
         })
         .count();
-    met as f64 / v.len() as f64
+    Ok(met as f64 / v.len() as f64)
+}
+
+/// Why a seek stopped: a bad input, range or target (the message), or a run that broke.
+#[derive(Debug)]
+pub enum SeekError {
+    Input(String),
+    Run(crate::run::RunError),
+}
+
+impl From<String> for SeekError {
+    fn from(m: String) -> Self {
+        SeekError::Input(m)
+    }
+}
+
+impl From<crate::run::RunError> for SeekError {
+    fn from(e: crate::run::RunError) -> Self {
+        SeekError::Run(e)
+    }
 }
 
 /// Bisection on the input. The direction comes from the two ends of the range; with neither
 /// end reaching the probability, `value` is `None`.
-pub fn seek(model: &Model, seek: &Seek) -> Result<Outcome, String> {
+pub fn seek(model: &Model, seek: &Seek) -> Result<Outcome, SeekError> {
     let id = check(model, seek)?;
     let f = |x: f64| probability(model, id, x, seek);
-    let (pl, ph) = (f(seek.low), f(seek.high));
+    let (pl, ph) = (f(seek.low)?, f(seek.high)?);
     let mut tried = vec![(seek.low, pl), (seek.high, ph)];
     let increasing = ph >= pl;
     let se = |p: f64| (p * (1.0 - p) / seek.runs as f64).sqrt();
@@ -218,7 +242,7 @@ pub fn seek(model: &Model, seek: &Seek) -> Result<Outcome, String> {
     let (mut miss, mut hit, mut p_hit) = (other, best, p_best);
     while (hit - miss).abs() > seek.tolerance {
         let mid = 0.5 * (miss + hit);
-        let p = f(mid);
+        let p = f(mid)?;
         tried.push((mid, p));
         if reaches(p) {
             hit = mid;

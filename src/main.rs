@@ -109,10 +109,10 @@ fn run_info<'a>(model: &'a Model, a: &RunArgs) -> report::RunInfo<'a> {
     }
 }
 
-fn simulate(model: &Model, a: &RunArgs, opts: &RunOptions) -> Results {
-    match (a.runs, a.precision) {
+fn simulate(model: &Model, a: &RunArgs, opts: &RunOptions) -> anyhow::Result<Results> {
+    Ok(match (a.runs, a.precision) {
         (Runs::Auto, Some(p)) => {
-            let (r, reached) = run_until(model, opts, p, opts.runs);
+            let (r, reached) = run_until(model, opts, p, opts.runs)?;
             if !a.quiet {
                 if reached {
                     outln!(
@@ -130,8 +130,8 @@ fn simulate(model: &Model, a: &RunArgs, opts: &RunOptions) -> Results {
             }
             r
         }
-        _ => run(model, opts),
-    }
+        _ => run(model, opts)?,
+    })
 }
 
 fn execute(cli: Cli) -> anyhow::Result<()> {
@@ -217,7 +217,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             let run_opts = options(&opts)?;
             let model = sendcast::load_model(&scenario)?;
             let out = out.unwrap_or_else(|| Path::new("out").join(&model.name));
-            let results = simulate(&model, &opts, &run_opts);
+            let results = simulate(&model, &opts, &run_opts)?;
             let rep = Report::new(&results);
             let info = run_info(&model, &opts);
             report::write_all(&rep, &info, &out)?;

@@ -316,8 +316,30 @@ fn gather_columns(rows: &[f64], row_len: usize, first: usize, out: &mut [f64]) {
     }
 }
 
+/// A trajectory reached a state the model cannot reach: an internal error (exit code 1),
+/// never an output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunError {
+    pub scenario: String,
+    pub seed: u64,
+    pub trajectory: u64,
+    pub broken: engine::Broken,
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "internal error in `{}`, trajectory {} of seed {}: {}; nothing was written",
+            self.scenario, self.trajectory, self.seed, self.broken
+        )
+    }
+}
+
+impl std::error::Error for RunError {}
+
 /// Run `opts.runs` trajectories of `model`.
-pub fn run(model: &Model, opts: &RunOptions) -> Results {
+pub fn run(model: &Model, opts: &RunOptions) -> Result<Results, RunError> {
     let bar = progress_bar(opts);
     let results = run_batch(model, opts, 0, opts.runs, bar.as_ref());
     if let Some(b) = bar {
@@ -333,7 +355,7 @@ pub fn run_batch(
     first: usize,
     n: usize,
     bar: Option<&ProgressBar>,
-) -> Results {
+) -> Result<Results, RunError> {
     let metrics = metrics::all();
     let (months, years) = periods(model);
     let inputs = sample::draw_batch(model, opts.seed, first as u64, n, opts.sampling);
@@ -368,11 +390,11 @@ pub fn run_batch(
     let mut done = 0;
     while done < n && !opts.stopped() {
         let m = chunk.min(n - done);
-        let rows = trajectories(model, opts, &results, first, done..done + m, bar);
+        let rows = trajectories(model, opts, &results, first, done..done + m, bar)?;
         results.absorb(rows, opts.max_monthly_runs);
         done += m;
     }
-    results
+    Ok(results)
 }
 
 /// Full rows (every metric in every month and year) of batch rows `range`, trajectory indices
@@ -384,7 +406,7 @@ fn trajectories(
     first: usize,
     range: std::ops::Range<usize>,
     bar: Option<&ProgressBar>,
-) -> Vec<f64> {
+) -> Result<Vec<f64>, RunError> {
     let n_periods = res.n_periods();
     let row_len = res.metrics.len() * n_periods;
     let mut values = vec![0.0; range.len() * row_len];
@@ -395,7 +417,7 @@ fn trajectories(
         .par_chunks_mut(row_len)
         .enumerate()
         .with_min_len(64)
-        .for_each_init(
+        .try_for_each_init(
             || (Scratch::default(), vec![0.0; series::N_SERIES * m_count]),
             |(scratch, raw), (i, row)| {
                 if opts.stopped() {
@@ -407,7 +429,13 @@ fn trajectories(
                 for &(id, x) in &opts.fixed {
                     d.set(id, x);
                 }
-                engine::simulate(model, &d, &mut Streams::new(opts.seed, index), scratch, raw);
+                engine::simulate(model, &d, &mut Streams::new(opts.seed, index), scratch, raw)
+                    .map_err(|broken| RunError {
+                        scenario: model.name.clone(),
+                        seed: opts.seed,
+                        trajectory: index,
+                        broken,
+                    })?;
                 let n_m = res.months.len();
                 for (metric, out) in res.metrics.iter().zip(row.chunks_exact_mut(n_periods)) {
                     let (months, years) = out.split_at_mut(n_m);
@@ -419,15 +447,29 @@ fn trajectories(
                 if let Some(b) = bar {
                     b.inc(1);
                 }
+                Ok(())
             },
-        );
-    values
+        )?;
+    Ok(values)
 }
 
 /// One trajectory's raw monthly series (inputs by plain Monte Carlo, uncorrelated).
-pub fn trajectory(model: &Model, seed: u64, index: u64, scratch: &mut Scratch, raw: &mut [f64]) {
+pub fn trajectory(
+    model: &Model,
+    seed: u64,
+    index: u64,
+    scratch: &mut Scratch,
+    raw: &mut [f64],
+) -> Result<(), RunError> {
     let d = Draw::single(model, seed, index);
-    engine::simulate(model, &d, &mut Streams::new(seed, index), scratch, raw);
+    engine::simulate(model, &d, &mut Streams::new(seed, index), scratch, raw).map_err(|broken| {
+        RunError {
+            scenario: model.name.clone(),
+            seed,
+            trajectory: index,
+            broken,
+        }
+    })
 }
 
 fn progress_bar(opts: &RunOptions) -> Option<ProgressBar> {
@@ -490,7 +532,7 @@ pub fn run_until(
     opts: &RunOptions,
     precision: f64,
     max_runs: usize,
-) -> (Results, bool) {
+) -> Result<(Results, bool), RunError> {
     let bar = progress_bar(&RunOptions {
         runs: max_runs,
         ..opts.clone()
@@ -500,17 +542,17 @@ pub fn run_until(
         max_monthly_runs: usize::MAX,
         ..opts.clone()
     };
-    let mut results = run_batch(model, &batch, 0, AUTO_BATCH.min(max_runs), bar.as_ref());
+    let mut results = run_batch(model, &batch, 0, AUTO_BATCH.min(max_runs), bar.as_ref())?;
     results.absorb(Vec::new(), opts.max_monthly_runs);
     let mut reached = results.precision_ratio(precision) <= 1.0;
     while !reached && results.runs < max_runs {
         let n = AUTO_BATCH.min(max_runs - results.runs);
-        let more = run_batch(model, &batch, results.runs, n, bar.as_ref());
+        let more = run_batch(model, &batch, results.runs, n, bar.as_ref())?;
         results.extend(more, opts.max_monthly_runs);
         reached = results.precision_ratio(precision) <= 1.0;
     }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    (results, reached)
+    Ok((results, reached))
 }

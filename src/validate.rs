@@ -134,5 +134,12 @@ pub fn what(model: &Model, iv: &NamedIntervention) -> String {
         Intervention::Saving { from, until, .. } => {
             format!("saving from {} until {}", when(*from), when(*until))
         }
+        Intervention::Efficiency {
+            role, stage, from, ..
+        } => {
+            let who = role.map_or("every role", |r| ROLES[r]);
+            let step = stage.map_or("every stage", |s| crate::model::STAGES[s]);
+            format!("hours a case cut for {who} at {step} from {}", when(*from))
+        }
     }
 }

@@ -180,7 +180,7 @@ fn bcp_calibrated_to_2022_forecasts_the_2023_to_2025_censuses() {
     let file = tmp.path().join("bcp-2022.toml");
     std::fs::write(&file, calibrate_text(Path::new(FIXTURES), "BCP", 2022)).unwrap();
     let model = sendcast::load_model(&file).unwrap();
-    let res = run(&model, &RunOptions::new(2000, 1));
+    let res = run(&model, &RunOptions::new(2000, 1)).unwrap();
     let k = res.metric_index("ehcps").unwrap();
     let q = |month: usize| {
         let mut v = res.column_values(res.column(k, month));
@@ -427,7 +427,7 @@ fn backtest_scores_the_model_and_the_baselines() {
 fn shipped_england_model_loads_and_runs() {
     let model = sendcast::load_model(Path::new("models/england.toml")).unwrap();
     assert_eq!(model.clock.start.to_string(), "2025-01");
-    let res = run(&model, &RunOptions::new(2, 1));
+    let res = run(&model, &RunOptions::new(2, 1)).unwrap();
     let k = res.metric_index("ehcps").unwrap();
     // January 2026 census: above the 638,745 of January 2025.
     let v = res.column_values(res.column(k, 12));

@@ -15,7 +15,7 @@ fn model() -> Model {
 }
 
 fn figures(m: &Model, seed: u64) -> Vec<Figure> {
-    let r = run(m, &RunOptions::new(40, seed));
+    let r = run(m, &RunOptions::new(40, seed)).unwrap();
     charts::figures(&Report::new(&r), m).unwrap()
 }
 
@@ -139,7 +139,7 @@ fn date_labels_are_few_and_do_not_touch() {
 #[test]
 fn pngs_decode_at_their_size_with_text_drawn() {
     let m = model();
-    let r = run(&m, &RunOptions::new(40, 3));
+    let r = run(&m, &RunOptions::new(40, 3)).unwrap();
     let rep = Report::new(&r);
     let list = charts::charts(&rep, &m).unwrap();
     let tmp = tempfile::tempdir().unwrap();

@@ -13,7 +13,7 @@ fn model(path: &str) -> Model {
 
 fn raw(model: &Model, seed: u64, index: u64) -> Vec<f64> {
     let mut out = vec![0.0; s::N_SERIES * model.clock.months];
-    trajectory(model, seed, index, &mut Scratch::default(), &mut out);
+    trajectory(model, seed, index, &mut Scratch::default(), &mut out).unwrap();
     out
 }
 
@@ -45,13 +45,15 @@ fn backlog_clears_in_b_over_mu_minus_lambda_weeks() {
         (weeks - 40.0).abs() <= 6.0,
         "median clearance {weeks:.1} weeks, expected about 40"
     );
-    // Throughput while the backlog lasts is the capacity, 15 a week: about 65 plans a month.
-    let r = raw(&m, 7, 0);
-    let plans = series(&r, &m, s::NEW_PLANS);
+    // Throughput while the backlog lasts is about the capacity, 15 a week (a week's hazard
+    // takes 1 - exp(-15 / n) of n open cases: 14.4 at n = 190), about 62 plans a month.
+    let month2: f64 = (0..200)
+        .map(|i| series(&raw(&m, 7, i), &m, s::NEW_PLANS)[1])
+        .sum::<f64>()
+        / 200.0;
     assert!(
-        (plans[1] - 15.0 * 30.0 / 7.0).abs() < 8.0,
-        "month 2 plans {}",
-        plans[1]
+        (month2 - 15.0 * 30.0 / 7.0).abs() < 4.0,
+        "month 2 plans {month2}"
     );
 }
 
@@ -119,7 +121,7 @@ fn plans_are_conserved_month_by_month() {
 #[test]
 fn cumulative_balance_is_the_sum_of_in_year_balances() {
     let m = model("scenarios/bcp/invest-784k.toml");
-    let res = run(&m, &RunOptions::new(50, 11));
+    let res = run(&m, &RunOptions::new(50, 11)).unwrap();
     let inyear = res.metric_index("dsg_in_year_balance").unwrap();
     let cum = res.metric_index("dsg_cumulative_balance").unwrap();
     let nm = res.months.len();
@@ -157,12 +159,12 @@ fn same_seed_same_results_on_one_and_two_threads() {
         .num_threads(1)
         .build()
         .unwrap()
-        .install(|| run(&m, &opts));
+        .install(|| run(&m, &opts).unwrap());
     let two = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
         .unwrap()
-        .install(|| run(&m, &opts));
+        .install(|| run(&m, &opts).unwrap());
     assert!(one
         .values
         .iter()
@@ -174,7 +176,8 @@ fn same_seed_same_results_on_one_and_two_threads() {
             seed: 100,
             ..opts.clone()
         },
-    );
+    )
+    .unwrap();
     assert!(
         one.values != other.values,
         "a different seed should give different draws"
@@ -184,7 +187,7 @@ fn same_seed_same_results_on_one_and_two_threads() {
 #[test]
 fn above_max_monthly_runs_months_are_summarised_and_years_kept() {
     let m = model("scenarios/bcp/invest-784k.toml");
-    let full = run(&m, &RunOptions::new(600, 5));
+    let full = run(&m, &RunOptions::new(600, 5)).unwrap();
     let opts = RunOptions {
         max_monthly_runs: 100,
         ..RunOptions::new(600, 5)
@@ -193,8 +196,8 @@ fn above_max_monthly_runs_months_are_summarised_and_years_kept() {
         .num_threads(1)
         .build()
         .unwrap()
-        .install(|| run(&m, &opts));
-    let streamed = run(&m, &opts);
+        .install(|| run(&m, &opts).unwrap());
+    let streamed = run(&m, &opts).unwrap();
     assert!(full.has_monthly_values() && !streamed.has_monthly_values());
     let (a, b, c) = (full.summaries(), streamed.summaries(), one.summaries());
     assert_eq!(a.len(), b.len());

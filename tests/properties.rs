@@ -117,7 +117,7 @@ proptest! {
             Ok(model) => {
                 // Accepted inputs must simulate without panicking or producing negative counts.
                 let mut raw = vec![0.0; s::N_SERIES * model.clock.months];
-                trajectory(&model, 1, 0, &mut Default::default(), &mut raw);
+                trajectory(&model, 1, 0, &mut Default::default(), &mut raw).unwrap();
                 let n = model.clock.months;
                 for series in [s::EHCPS, s::OPEN, s::BACKLOG, s::REQUESTS, s::NEW_PLANS, s::CEASED] {
                     prop_assert!(raw[series * n..(series + 1) * n].iter().all(|x| x.is_finite() && *x >= -1e-6));
@@ -157,7 +157,7 @@ proptest! {
     fn engine_invariants_hold_for_any_seed(seed in any::<u64>(), scenario in 0usize..2) {
         let path = ["scenarios/bcp/baseline.toml", "scenarios/bcp/invest-784k.toml"][scenario];
         let model = sendcast::load_model(std::path::Path::new(path)).unwrap();
-        let res = run(&model, &RunOptions::new(40, seed));
+        let res = run(&model, &RunOptions::new(40, seed)).unwrap();
         let nm = res.months.len();
         let row = res.metrics.len() * res.n_periods();
         let idx = |name: &str| res.metric_index(name).unwrap();
@@ -222,7 +222,7 @@ proptest! {
             ))
             .unwrap(),
         };
-        let res = run(&model, &RunOptions::new(40, seed));
+        let res = run(&model, &RunOptions::new(40, seed)).unwrap();
         let row = res.metrics.len() * res.n_periods();
         let idx = |name: &str| res.metric_index(name).unwrap();
         let groups: [(&str, Vec<usize>); 3] = [

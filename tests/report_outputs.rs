@@ -22,7 +22,7 @@ fn info(model: &sendcast::model::Model, formats: Formats) -> RunInfo<'_> {
 #[test]
 fn data_files_and_html_text_match_their_snapshots() {
     let model = sendcast::load_model(Path::new(FIXTURE)).unwrap();
-    let results = run(&model, &RunOptions::new(100, 7));
+    let results = run(&model, &RunOptions::new(100, 7)).unwrap();
     let rep = Report::new(&results);
     let dir = tempfile::tempdir().unwrap();
     report::write_into(&rep, &info(&model, Formats::DATA), dir.path()).unwrap();
@@ -44,7 +44,7 @@ fn data_files_and_html_text_match_their_snapshots() {
 fn headline_sentences_follow_the_numbers() {
     // The fixture's backlog of 200 clears in about 40 weeks and money is flat.
     let model = sendcast::load_model(Path::new(FIXTURE)).unwrap();
-    let results = run(&model, &RunOptions::new(200, 3));
+    let results = run(&model, &RunOptions::new(200, 3)).unwrap();
     let rep = Report::new(&results);
     let s = report::headline::sentences(&rep, &model);
     let text = s.join("\n");

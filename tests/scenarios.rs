@@ -125,7 +125,7 @@ fn keeping_to_20_weeks_costs_money_and_the_safety_valve_plan_narrows_the_gap() {
 fn the_first_year_a_probability_passes_a_level_is_reported() {
     // In-year balance P about 0.31, 0.58, 0.88 by year (tests/fixtures/milestones.toml).
     let model = sendcast::load_model(Path::new("tests/fixtures/milestones.toml")).unwrap();
-    let results = sendcast::run::run(&model, &RunOptions::new(4000, 3));
+    let results = sendcast::run::run(&model, &RunOptions::new(4000, 3)).unwrap();
     let report = sendcast::report::Report::new(&results);
     let e = "dsg_in_year_balance_ge_0";
     assert_eq!(report.first_year(e, 0.5).unwrap().0, "2025-26");

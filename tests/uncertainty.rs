@@ -87,7 +87,7 @@ fn latin_hypercube_puts_one_draw_in_each_stratum() {
 #[test]
 fn sum_of_independent_normals_has_the_analytic_quantiles() {
     let m = model("tests/fixtures/normals.toml");
-    let res = run(&m, &RunOptions::new(20_000, 5));
+    let res = run(&m, &RunOptions::new(20_000, 5)).unwrap();
     let k = res.metric_index("dsg_cumulative_balance").unwrap();
     let col = res.column(k, res.months.len());
     let mut v = res.column_values(col);
@@ -121,15 +121,15 @@ fn sum_of_independent_normals_has_the_analytic_quantiles() {
 fn auto_runs_stop_when_the_precision_is_reached() {
     let m = model("tests/fixtures/normals.toml");
     let opts = RunOptions::new(0, 9);
-    let (res, reached) = run_until(&m, &opts, 0.1, 50_000);
+    let (res, reached) = run_until(&m, &opts, 0.1, 50_000).unwrap();
     assert!(reached);
     assert!(res.runs > 1000 && res.runs % 1000 == 0, "{} runs", res.runs);
     assert!(res.precision_ratio(0.1) <= 1.0);
     // One batch fewer was not enough.
-    let fewer = run_batch(&m, &opts, 0, res.runs - 1000, None);
+    let fewer = run_batch(&m, &opts, 0, res.runs - 1000, None).unwrap();
     assert!(fewer.precision_ratio(0.1) > 1.0);
     // An impossible target stops at the cap and says so.
-    let (capped, reached) = run_until(&m, &opts, 1e-6, 2000);
+    let (capped, reached) = run_until(&m, &opts, 1e-6, 2000).unwrap();
     assert!(!reached && capped.runs == 2000);
 }
 
@@ -223,7 +223,7 @@ fn sensitivity_ranks_inputs_by_their_known_influence() {
     // Cumulative balance = opening + income - fixed spend: Pearson r = 0.6 and 0.8, so
     // Spearman = (6 / pi) asin(r / 2) = 0.582 and 0.786.
     let m = model("tests/fixtures/normals.toml");
-    let res = run(&m, &RunOptions::new(5000, 2));
+    let res = run(&m, &RunOptions::new(5000, 2)).unwrap();
     let rep = sendcast::report::Report::new(&res);
     let row = |input: &str| {
         rep.sensitivity

@@ -94,7 +94,7 @@ fn check_sheet(
 #[test]
 fn workbook_matches_the_csv_files_and_adds_up() {
     let model = sendcast::load_model(Path::new("scenarios/bcp/baseline.toml")).unwrap();
-    let results = run(&model, &RunOptions::new(200, 20240601));
+    let results = run(&model, &RunOptions::new(200, 20240601)).unwrap();
     let report = Report::new(&results);
     let tmp = tempfile::tempdir().unwrap();
     let info = RunInfo {
@@ -242,7 +242,7 @@ fn workbook_matches_the_csv_files_and_adds_up() {
 fn transfers_are_their_own_income_line() {
     let model =
         sendcast::load_model(Path::new("scenarios/bcp/overspend/transfer-1pct.toml")).unwrap();
-    let results = run(&model, &RunOptions::new(20, 3));
+    let results = run(&model, &RunOptions::new(20, 3)).unwrap();
     let report = Report::new(&results);
     let t = report.year("hnb_income_transfers", "2027-28").unwrap();
     assert!((t.mean - 2.6e6).abs() < 1.0, "{}", t.mean);

@@ -1,14 +1,14 @@
 //! Binomial(n, p) draws for one fixed `p` and small `n`, by inversion against tabled cumulative
-//! probabilities searched from the mode: a step or two, where `queue::binomial`'s walk from 0
+//! probabilities searched from the mode: a step or two, where `binom::binomial`'s walk from 0
 //! takes about `n p` steps. A stage's extra weeks split its cases with many such draws at the
 //! same `p` (see `StageQueue::finish`); rows are worked out the first time an `n` is drawn and
 //! kept while `p` stays the same.
 
+use super::binom::binomial;
 use super::draw::Rng;
-use super::queue::binomial;
 use rand::Rng as _;
 
-/// Largest `n` tabled; larger ones go to `queue::binomial`.
+/// Largest `n` tabled; larger ones go to `binom::binomial`.
 pub const MAX_N: u32 = 127;
 
 /// Row `n` starts at `n (n + 1) / 2` in the flat table and holds `n + 1` entries.
@@ -20,7 +20,7 @@ const fn offset(n: u32) -> usize {
 pub struct BinomialTable {
     p: f64,
     /// The rarer outcome's probability, `p` or `1 - p`; a draw counts it, and gives `n` less
-    /// the count when `flip` (as `queue::binomial` does).
+    /// the count when `flip` (as `binom::binomial` does).
     q: f64,
     flip: bool,
     /// `cdf[offset(n) + k]` = P(X <= k) for X ~ Binomial(n, q), the last of a row exactly 1.
@@ -54,7 +54,7 @@ impl BinomialTable {
     }
 
     /// Binomial(n, p): the smallest `k` with `u < P(X <= k)` for one uniform `u` (on the rarer
-    /// outcome), the same inversion `queue::binomial` makes for small `n q`, found from the mode
+    /// outcome), the same inversion `binom::binomial` makes for small `n q`, found from the mode
     /// instead of from 0.
     #[inline]
     pub fn sample(&mut self, n: u32, rng: &mut Rng) -> u32 {
@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn draws_match_the_walk_from_zero() {
-        // The same uniforms give the same counts as `queue::binomial` (inversion both ways).
+        // The same uniforms give the same counts as `binom::binomial` (inversion both ways).
         for p in [0.4, 0.5, 0.75] {
             let mut t = BinomialTable::default();
             t.set_p(p);

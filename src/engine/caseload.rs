@@ -82,6 +82,27 @@ impl Caseload {
         self.by_setting.iter().sum()
     }
 
+    /// Every cell a finite count of zero or more (plans are fractional only through the
+    /// rates applied to them, never below zero).
+    pub fn check(&self, now: i32) -> Result<(), super::Broken> {
+        match self
+            .cells
+            .iter()
+            .position(|x| !(x.is_finite() && *x >= -1e-9))
+        {
+            None => Ok(()),
+            Some(i) => super::ages::broken(
+                format!(
+                    "plans aged {} in {} = {}",
+                    i / N_SETTINGS,
+                    crate::model::SETTINGS[i % N_SETTINGS],
+                    self.cells[i]
+                ),
+                now,
+            ),
+        }
+    }
+
     /// Plans by age group (`model::AGE_BANDS`).
     pub fn by_age_band(&self) -> [f64; 5] {
         // Each band's ages in order, each age's row summed first (the order of the sums).

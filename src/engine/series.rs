@@ -29,10 +29,15 @@ pub const INCOME_BY_LINE: usize = 30;
 pub const EXPENDITURE_BY_LINE: usize = 33;
 /// Plans by age group follow, in `model::AGE_BANDS` order.
 pub const EHCPS_BY_AGE: usize = 39;
-pub const N_SERIES: usize = 44;
+/// Plans issued more than 52 weeks after the request.
+pub const PLANS_OVER_52W: usize = 44;
+/// Advice returned, and returned within 6 weeks of being asked.
+pub const ADVICE_DONE: usize = 45;
+pub const ADVICE_6W: usize = 46;
+pub const N_SERIES: usize = 47;
 
 /// The series that are flows, summed over the month.
-pub const FLOWS: [usize; 10] = [
+pub const FLOWS: [usize; 13] = [
     REQUESTS,
     DECISIONS,
     DECISIONS_6W,
@@ -43,4 +48,7 @@ pub const FLOWS: [usize; 10] = [
     CEASED,
     MIGRATION,
     NO_PLAN,
+    PLANS_OVER_52W,
+    ADVICE_DONE,
+    ADVICE_6W,
 ];

@@ -1,9 +1,9 @@
 //! Casework staff by role, month by month: leavers, recruitment with a lag and failed rounds,
 //! new-starter ramp-up, agency cover and temporary capacity bought by interventions.
 
+use super::binom::binomial;
 use super::caseload::monthly_chance;
 use super::draw::{Draw, Rng};
-use super::queue::binomial;
 use crate::model::{Intervention, Model, N_ROLES, WORKING_DAYS_PER_YEAR};
 use rand::Rng as _;
 

@@ -28,6 +28,8 @@ const TOP: [&str; 15] = [
 pub const MAX_HORIZON_YEARS: i64 = 30;
 /// Staff in one role: generous for any English authority, and small enough to simulate.
 const STAFF: Domain = Domain::closed(0.0, 10_000.0, "full-time equivalents from 0 to 10,000");
+/// A year's pay (salary with on-costs, or agency cost) of one full-time post.
+const PAY: Domain = Domain::closed(0.0, 1e7, "pounds a year from 0 to £10,000,000");
 /// Oldest request an open case at the start may carry, in weeks.
 pub const MAX_OPEN_AGE_WEEKS: i64 = 260;
 
@@ -55,7 +57,7 @@ pub fn compile(loaded: &Loaded) -> InputResult<Model> {
     let clock = Clock::new(start, years as usize * 12);
 
     let demand = demand(&top, &mut p)?;
-    let stages = stages(&top, &mut p)?;
+    let (stages, process) = stages(&top, &mut p)?;
     let staff_sec = top.section("staff", &ROLES)?;
     let staff = [
         staff(&staff_sec, ROLES[0], &mut p)?,
@@ -67,9 +69,17 @@ pub fn compile(loaded: &Loaded) -> InputResult<Model> {
         &["case_officer_hours", "reserved_share", "overdue_at_start"],
     )?;
     let reviews = Reviews {
-        hours: rv.param("case_officer_hours", Domain::NONNEG, &mut p)?,
+        hours: rv.param(
+            "case_officer_hours",
+            Domain::closed(0.0, 1000.0, "hours a review from 0 to 1,000"),
+            &mut p,
+        )?,
         reserved_share: rv.param("reserved_share", Domain::PROB, &mut p)?,
-        overdue_at_start: rv.param("overdue_at_start", Domain::NONNEG, &mut p)?,
+        overdue_at_start: rv.param(
+            "overdue_at_start",
+            Domain::closed(0.0, 1e7, "a count from 0 to 10,000,000"),
+            &mut p,
+        )?,
     };
     let pipeline = pipeline(&top, &mut p)?;
     let caseload = caseload(&top, &mut p)?;
@@ -106,6 +116,7 @@ pub fn compile(loaded: &Loaded) -> InputResult<Model> {
         params: p,
         demand,
         stages,
+        process,
         staff,
         reviews,
         pipeline,
@@ -135,7 +146,12 @@ fn demand(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Demand> {
         ],
     )?;
     let seasonality: [ParamId; 12] = d
-        .param_array("seasonality", 12, Domain::NONNEG, p)?
+        .param_array(
+            "seasonality",
+            12,
+            Domain::closed(0.0, 100.0, "a relative monthly level from 0 to 100"),
+            p,
+        )?
         .try_into()
         .expect("length checked");
     Ok(Demand {
@@ -181,16 +197,25 @@ fn demand(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Demand> {
     })
 }
 
-fn stages(top: &Section<'_>, p: &mut ParamTable) -> InputResult<[Stage; 3]> {
-    let pr = top.section("process", &STAGES)?;
+/// Weeks a stage's work takes on an empty desk when the file gives none [U]: a decision's
+/// paperwork and panel in a week, EP and other advice or a draft plan in two.
+const WORK_WEEKS_DEFAULT: [f64; 3] = [1.0, 2.0, 2.0];
+
+fn stages(top: &Section<'_>, p: &mut ParamTable) -> InputResult<([Stage; 3], Process)> {
+    let mut keys: Vec<&str> = STAGES.to_vec();
+    keys.extend(["oldest_first", "capacity_factor"]);
+    let pr = top.section("process", &keys)?;
     let weeks = Domain::closed(0.0, 52.0, "weeks from 0 to 52");
+    let hours = Domain::closed(0.0, 1000.0, "hours a case from 0 to 1,000");
     let mut out = Vec::new();
-    for st in STAGES {
+    for (i, st) in STAGES.iter().enumerate() {
         let s = pr.section(
             st,
             &[
                 "min_weeks",
                 "extra_weeks",
+                "work_weeks",
+                "priority",
                 "ep_hours",
                 "case_officer_hours",
                 "manager_hours",
@@ -199,14 +224,30 @@ fn stages(top: &Section<'_>, p: &mut ParamTable) -> InputResult<[Stage; 3]> {
         out.push(Stage {
             min_weeks: s.param("min_weeks", weeks, p)?,
             extra_weeks: s.param("extra_weeks", weeks, p)?,
+            work_weeks: s.param_or("work_weeks", weeks, WORK_WEEKS_DEFAULT[i], p)?,
+            priority: s.param_or(
+                "priority",
+                Domain::closed(0.01, 100.0, "a weight from 0.01 to 100"),
+                1.0,
+                p,
+            )?,
             hours: [
-                s.param_or("ep_hours", Domain::NONNEG, 0.0, p)?,
-                s.param_or("case_officer_hours", Domain::NONNEG, 0.0, p)?,
-                s.param_or("manager_hours", Domain::NONNEG, 0.0, p)?,
+                s.param_or("ep_hours", hours, 0.0, p)?,
+                s.param_or("case_officer_hours", hours, 0.0, p)?,
+                s.param_or("manager_hours", hours, 0.0, p)?,
             ],
         });
     }
-    Ok(out.try_into().expect("three stages"))
+    let process = Process {
+        oldest_first: pr.param_or("oldest_first", Domain::PROB, 0.5, p)?,
+        capacity_factor: pr.param_or(
+            "capacity_factor",
+            Domain::closed(0.0, 10.0, "a factor on statutory hours from 0 to 10"),
+            1.0,
+            p,
+        )?,
+    };
+    Ok((out.try_into().expect("three stages"), process))
 }
 
 fn staff(sec: &Section<'_>, role: &str, p: &mut ParamTable) -> InputResult<Staff> {
@@ -259,10 +300,10 @@ fn staff(sec: &Section<'_>, role: &str, p: &mut ParamTable) -> InputResult<Staff
             p,
         )?,
         ramp_months: s.param_or("ramp_months", months, 0.0, p)?,
-        salary: s.param("salary", Domain::NONNEG, p)?,
+        salary: s.param("salary", PAY, p)?,
         agency_fte: s.param_or("agency_fte", STAFF, 0.0, p)?,
         agency_cover: s.param_or("agency_cover", Domain::PROB, 0.0, p)?,
-        agency_cost: s.param_or("agency_cost", Domain::NONNEG, 0.0, p)?,
+        agency_cost: s.param_or("agency_cost", PAY, 0.0, p)?,
     })
 }
 
@@ -324,9 +365,10 @@ fn caseload(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Caseload> {
     let arr5 = |v: Vec<ParamId>| -> [ParamId; 5] { v.try_into().expect("5 bands") };
     let by_setting = arr8(c.named_params("by_setting", &SETTINGS, count, p)?);
     let by_age = arr5(c.named_params("by_age", &bands(), count, p)?);
-    let new_age = arr5(c.named_params("new_plan_age", &bands(), Domain::NONNEG, p)?);
-    let school = arr8(c.named_params("new_plan_setting_school", &SETTINGS, Domain::NONNEG, p)?);
-    let post16 = arr8(c.named_params("new_plan_setting_post16", &SETTINGS, Domain::NONNEG, p)?);
+    let weight = Domain::closed(0.0, 1e9, "a weight from 0 to 1,000,000,000");
+    let new_age = arr5(c.named_params("new_plan_age", &bands(), weight, p)?);
+    let school = arr8(c.named_params("new_plan_setting_school", &SETTINGS, weight, p)?);
+    let post16 = arr8(c.named_params("new_plan_setting_post16", &SETTINGS, weight, p)?);
     for (key, ids) in [
         ("by_age", &by_age[..]),
         ("new_plan_age", &new_age[..]),
@@ -461,7 +503,7 @@ fn finance(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Finance> {
     })
 }
 
-const KINDS: [&str; 7] = [
+const KINDS: [&str; 8] = [
     "temporary_staff",
     "posts",
     "demand_effect",
@@ -469,6 +511,7 @@ const KINDS: [&str; 7] = [
     "placement_shift",
     "funding",
     "saving",
+    "efficiency",
 ];
 
 fn interventions(
@@ -481,6 +524,7 @@ fn interventions(
     let setting_opts: Vec<(&str, usize)> =
         SETTINGS.iter().enumerate().map(|(i, s)| (*s, i)).collect();
     let kind_opts: Vec<(&str, usize)> = KINDS.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+    let stage_opts: Vec<(&str, usize)> = STAGES.iter().enumerate().map(|(i, s)| (*s, i)).collect();
     let money = Domain::closed(0.0, 1e11, "pounds from 0 to £100bn");
     for (i, node) in top.array("interventions")?.into_iter().enumerate() {
         // Read `type` first: it decides which keys are allowed.
@@ -519,6 +563,15 @@ fn interventions(
                 "share",
             ],
             "funding" => &["type", "name", "from", "until", "amount_per_year", "line"],
+            "efficiency" => &[
+                "type",
+                "name",
+                "role",
+                "stage",
+                "from",
+                "ramp_months",
+                "share",
+            ],
             _ => &["type", "name", "from", "until", "amount_per_year"],
         };
         let s = top.item("interventions", i, node, keys)?;
@@ -634,6 +687,23 @@ fn interventions(
                     share: s.param("share", Domain::PROB, p)?,
                 }
             }
+            "efficiency" => Intervention::Efficiency {
+                role: match s.opt("role") {
+                    None => None,
+                    Some(_) => Some(s.choice("role", &role_opts)?),
+                },
+                stage: match s.opt("stage") {
+                    None => None,
+                    Some(_) => Some(s.choice("stage", &stage_opts)?),
+                },
+                from: month("from")?,
+                ramp_months: ramp_months(&s, p)?,
+                share: s.param(
+                    "share",
+                    Domain::closed(0.0, 0.9, "a share of hours saved from 0 to 0.9"),
+                    p,
+                )?,
+            },
             k => {
                 let from = month("from")?;
                 let until = until("until", from)?;
@@ -679,7 +749,7 @@ fn ramp_months(s: &Section<'_>, p: &mut ParamTable) -> InputResult<ParamId> {
     )
 }
 
-const ALL_INTERVENTION_KEYS: [&str; 23] = [
+const ALL_INTERVENTION_KEYS: [&str; 24] = [
     "type",
     "name",
     "role",
@@ -703,6 +773,7 @@ const ALL_INTERVENTION_KEYS: [&str; 23] = [
     "share",
     "amount_per_year",
     "line",
+    "stage",
 ];
 
 /// Month index of a dated key, which must fall inside the horizon (`until` may be its end).

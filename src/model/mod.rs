@@ -114,7 +114,22 @@ pub struct Demand {
 pub struct Stage {
     pub min_weeks: ParamId,
     pub extra_weeks: ParamId,
+    /// Weeks the stage's work on a case takes when nothing else is on the desk.
+    pub work_weeks: ParamId,
+    /// Weight of the stage's cases in sharing a desk's hours (1 = in proportion to the hours
+    /// each needs; 3 = three times that, as services that put decisions first).
+    pub priority: ParamId,
     pub hours: [ParamId; N_ROLES],
+}
+
+/// Casework as a whole (see `engine::pipeline` for how hours become progress).
+#[derive(Debug, Clone)]
+pub struct Process {
+    /// Share of each week's finished cases that are the oldest (the rest: any case in the work).
+    pub oldest_first: ParamId,
+    /// Effective capacity: a factor on every role's statutory hours, drawn each year when
+    /// uncertain (time lost or gained: sickness, systems, panels, how well work is organised).
+    pub capacity_factor: ParamId,
 }
 
 pub const STAGES: [&str; 3] = ["decision", "advice", "drafting"];
@@ -275,6 +290,16 @@ pub enum Intervention {
         amount_per_year: ParamId,
         line: FundingLine,
     },
+    /// Hours a case needs cut by a share from a month, reached over a ramp (better processes,
+    /// technology, plan-writing brought in-house), for one role or all (`role` None) and one
+    /// stage or all (`stage` None).
+    Efficiency {
+        role: Option<usize>,
+        stage: Option<usize>,
+        from: usize,
+        ramp_months: ParamId,
+        share: ParamId,
+    },
     /// Lower high-needs spending per year over a period.
     Saving {
         from: usize,
@@ -299,6 +324,7 @@ pub struct Model {
     pub params: ParamTable,
     pub demand: Demand,
     pub stages: [Stage; 3],
+    pub process: Process,
     pub staff: [Staff; N_ROLES],
     pub reviews: Reviews,
     pub pipeline: Vec<OpenCohort>,

@@ -49,7 +49,12 @@ const TABLES: [(&str, &[Row]); 3] = [
         "Timeliness",
         &[
             row("decisions_within_6_weeks_pct", "Decisions within 6 weeks"),
+            row(
+                "advice_within_6_weeks_pct",
+                "Advice within 6 weeks of being asked",
+            ),
             row("plans_within_20_weeks_pct", "Plans within 20 weeks"),
+            row("plans_over_52_weeks_pct", "Plans after more than a year"),
             row("open_assessments", "Open assessments, 31 March"),
             row("assessment_backlog", "Open past 20 weeks, 31 March"),
             row("annual_reviews_overdue", "Annual reviews overdue, 31 March"),

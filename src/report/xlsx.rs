@@ -472,16 +472,24 @@ fn children(report: &Report<'_>, model: &Model, f: &Styles) -> Result<Worksheet>
     Ok(sh.ws)
 }
 
-const TIMELINESS: [(&str, &str); 8] = [
+const TIMELINESS: [(&str, &str); 10] = [
     ("Requests for an EHC needs assessment", "requests"),
     (
         "Decisions to assess made within 6 weeks (%)",
         "decisions_within_6_weeks_pct",
     ),
+    (
+        "EP and other advice returned within 6 weeks of being asked (%)",
+        "advice_within_6_weeks_pct",
+    ),
     ("New plans issued", "new_plans"),
     (
         "Plans issued within 20 weeks (%)",
         "plans_within_20_weeks_pct",
+    ),
+    (
+        "Plans issued more than a year after the request (%)",
+        "plans_over_52_weeks_pct",
     ),
     ("Open assessments (31 March)", "open_assessments"),
     (

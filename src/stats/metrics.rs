@@ -64,11 +64,20 @@ pub fn all() -> Vec<Metric> {
             "decisions_within_6_weeks_pct",
             Kind::Ratio(s::DECISIONS_6W, s::DECISIONS, 100.0),
         ),
+        m("advice_returned", Kind::Flow(s::ADVICE_DONE)),
         m("new_plans", Kind::Flow(s::NEW_PLANS)),
         m("assessments_without_plan", Kind::Flow(s::NO_PLAN)),
         m(
             "plans_within_20_weeks_pct",
             Kind::Ratio(s::PLANS_20W, s::NEW_PLANS, 100.0),
+        ),
+        m(
+            "plans_over_52_weeks_pct",
+            Kind::Ratio(s::PLANS_OVER_52W, s::NEW_PLANS, 100.0),
+        ),
+        m(
+            "advice_within_6_weeks_pct",
+            Kind::Ratio(s::ADVICE_6W, s::ADVICE_DONE, 100.0),
         ),
         m(
             "mean_weeks_to_plan",
@@ -120,12 +129,14 @@ fn better(name: &str) -> Better {
     match name {
         "decisions_within_6_weeks_pct"
         | "plans_within_20_weeks_pct"
+        | "advice_within_6_weeks_pct"
         | "hnb_income"
         | "hnb_income_allocation"
         | "hnb_income_other"
         | "dsg_in_year_balance"
         | "dsg_cumulative_balance" => Better::Higher,
         "mean_weeks_to_plan"
+        | "plans_over_52_weeks_pct"
         | "open_assessments"
         | "assessment_backlog"
         | "assessments_over_52_weeks"

@@ -1,0 +1,487 @@
+//! One step of the statutory process (decision, advice or drafting) as a queue of cases, each
+//! keeping its request week. A case entering the stage first waits out the stage's minimum
+//! elapsed time plus a random extra (the waits no officer's hours shorten: panels, advice from
+//! health and care, the 15-day consultations), then joins the stage's work in progress. How
+//! fast that work goes, and in what order, is `pipeline`'s: here a week's completions are taken
+//! from the work in progress, some oldest first and the rest at random among the cases of a
+//! class (all, overdue, or within 20 weeks). Cases are counted by request week in a Fenwick
+//! tree, so a case picked at random costs O(log weeks), not O(cases). No engine state.
+
+use super::bintab::BinomialTable;
+use super::draw::Rng;
+use super::fenwick::Fenwick;
+use rand::RngCore;
+
+/// Cases that share a request week (and, on the advice stage, the week advice was asked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Done {
+    pub request_week: i32,
+    pub count: u32,
+}
+
+/// Cases waiting out a stage's minimum time: request week, week they entered, count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Waiting {
+    request_week: i32,
+    entered: i32,
+    count: u32,
+}
+
+/// Cases left that draw their extra weeks one by one (half a random word each) rather than by
+/// `BinomialTable` draws: 4 took the fewest instructions of 0, 2, 4, 8 and 16 (benches/README.md).
+const CASE_BY_CASE: u32 = 4;
+
+/// Slices of the uniform in `Stage::guide`.
+const GUIDE: usize = 256;
+const _: () = assert!(
+    GUIDE == 1 << 8,
+    "the guide is indexed by a uniform's top 8 bits"
+);
+
+/// Cases wait at most this many weeks for their stage's minimum time.
+pub const MAX_WAIT_WEEKS: usize = 128;
+
+/// Cases past this many weeks since their request are overdue (the 20-week limit).
+pub const OVERDUE_WEEKS: i32 = 20;
+
+/// Which of a stage's cases a week's completions are taken from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    All,
+    /// Past 20 weeks since the request.
+    Overdue,
+    /// Within 20 weeks of the request.
+    Fresh,
+}
+
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// Week `w` is bucket `w + offset` (room for the oldest case open at the start).
+    offset: i32,
+    /// Cases waiting out the minimum time, by the week they join the work (ring by week).
+    waiting: Vec<Vec<Waiting>>,
+    n_waiting: u32,
+    /// Work in progress by request week.
+    work: Fenwick,
+    /// Work in progress by the week it entered the stage, kept when `track_entry` (the advice
+    /// clock: 6 weeks from being asked).
+    entered: Fenwick,
+    track_entry: bool,
+    /// Cumulative probabilities of 0, 1, 2, ... extra weeks (the last is 1).
+    extra_cdf: Vec<f64>,
+    /// `extra_cdf` scaled to 32-bit uniforms: a uniform `r` in `0..2^32` gives the first `k`
+    /// with `r < extra_cut[k]` (the last is `2^32`).
+    extra_cut: Vec<u64>,
+    /// For each of `GUIDE` equal slices of the 32-bit uniforms (their top 8 bits), the fewest
+    /// extra weeks it can give, so that finding a uniform's place takes a step or two.
+    guide: Vec<u8>,
+    /// Binomial draws at the chance that a case with at least `e` extra weeks has exactly `e`
+    /// (the same for every `e`: the extra weeks are geometric).
+    chain: BinomialTable,
+    /// Buckets picked this week (scratch).
+    picks: Vec<usize>,
+}
+
+impl Default for Stage {
+    fn default() -> Self {
+        Stage {
+            offset: 0,
+            waiting: vec![Vec::new(); MAX_WAIT_WEEKS],
+            n_waiting: 0,
+            work: Fenwick::default(),
+            entered: Fenwick::default(),
+            track_entry: false,
+            extra_cdf: vec![1.0],
+            extra_cut: vec![1 << 32],
+            guide: vec![0; GUIDE],
+            chain: BinomialTable::default(),
+            picks: Vec::new(),
+        }
+    }
+}
+
+/// Append `count` cases of `request_week`, merging with the last entry when it matches.
+pub fn push_done(list: &mut Vec<Done>, request_week: i32, count: u32) {
+    if count == 0 {
+        return;
+    }
+    match list.last_mut() {
+        Some(d) if d.request_week == request_week => d.count += count,
+        _ => list.push(Done {
+            request_week,
+            count,
+        }),
+    }
+}
+
+/// A uniform integer in `0..m` from 32 random bits (multiply-high: bias below m / 2^32).
+#[inline]
+fn below(m: u32, rng: &mut Rng) -> u32 {
+    ((u64::from(rng.next_u32()) * u64::from(m)) >> 32) as u32
+}
+
+impl Stage {
+    /// Empty the stage for weeks `-oldest..weeks`, with geometric extra weeks of mean
+    /// `mean_extra`; `track_entry` keeps the week each case entered.
+    pub fn reset(&mut self, oldest: i32, weeks: usize, mean_extra: f64, track_entry: bool) {
+        self.offset = oldest + 1;
+        let n = self.offset as usize + weeks + 1;
+        self.waiting.iter_mut().for_each(Vec::clear);
+        self.n_waiting = 0;
+        self.work.reset(n);
+        self.track_entry = track_entry;
+        self.entered.reset(if track_entry { n } else { 1 });
+        self.set_extra(mean_extra);
+    }
+
+    fn set_extra(&mut self, mean: f64) {
+        self.extra_cdf.clear();
+        if mean > 0.0 {
+            let q = mean / (1.0 + mean); // P(extra >= k+1 | extra >= k)
+            let mut tail = 1.0;
+            for _ in 0..100 {
+                tail *= q;
+                self.extra_cdf.push(1.0 - tail);
+                if tail < 1e-12 {
+                    break;
+                }
+            }
+            *self.extra_cdf.last_mut().expect("not empty") = 1.0;
+            self.chain.set_p(1.0 - q);
+        } else {
+            self.extra_cdf.push(1.0);
+        }
+        self.extra_cut.clear();
+        self.extra_cut.extend(
+            self.extra_cdf
+                .iter()
+                .map(|p| (p * 4_294_967_296.0).round() as u64),
+        );
+        let mut k = 0;
+        for (b, g) in self.guide.iter_mut().enumerate() {
+            while self.extra_cut[k] <= (b as u64) << 24 {
+                k += 1;
+            }
+            *g = k as u8;
+        }
+    }
+
+    #[inline]
+    fn bucket(&self, week: i32) -> usize {
+        (week + self.offset) as usize
+    }
+
+    /// Cases in the stage: waiting out the minimum time or in the work.
+    pub fn len(&self) -> u32 {
+        self.n_waiting + self.work.total()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Cases in the work (past the minimum time).
+    pub fn in_work(&self) -> u32 {
+        self.work.total()
+    }
+
+    /// Cases in the work whose request is more than 20 weeks before `now`.
+    pub fn overdue_in_work(&self, now: i32) -> u32 {
+        self.work
+            .before(self.bucket(now - OVERDUE_WEEKS).min(self.work.len()))
+    }
+
+    /// Put cases open at the start straight into the work (their minimum time has passed),
+    /// as having entered the stage in week `entered`.
+    pub fn place(&mut self, request_week: i32, count: u32, entered: i32) {
+        self.join(request_week, entered, count);
+    }
+
+    fn join(&mut self, request_week: i32, entered: i32, count: u32) {
+        let i = self.bucket(request_week);
+        self.work.add(i, count);
+        if self.track_entry {
+            let e = self.bucket(entered);
+            self.entered.add(e, count);
+        }
+    }
+
+    /// `count` cases of `request_week` enter the stage in week `now`; they join the work from
+    /// week `now + min_weeks` plus the stage's random extra weeks.
+    pub fn enter(
+        &mut self,
+        request_week: i32,
+        count: u32,
+        now: i32,
+        min_weeks: i32,
+        rng: &mut Rng,
+    ) {
+        if count == 0 {
+            return;
+        }
+        let earliest = now + min_weeks.max(0);
+        let last = self.extra_cdf.len() - 1;
+        if last == 0 {
+            self.wait(earliest, request_week, now, count);
+            return;
+        }
+        // While many are left, the share with exactly `e` extra weeks among those with at
+        // least `e` is binomial, at the same chance for every `e`; the last few draw their
+        // extra weeks case by case.
+        let mut e = 0;
+        let mut left = count;
+        while left > CASE_BY_CASE && e < last {
+            let k = self.chain.sample(left, rng);
+            self.wait(earliest + e as i32, request_week, now, k);
+            left -= k;
+            e += 1;
+        }
+        // Past `e` the extra weeks are geometric again (memoryless): e plus the table's
+        // inverse at a uniform, up to its end; two 32-bit uniforms to a random word.
+        let mut word = 0;
+        for j in 0..left {
+            let r = if j % 2 == 0 {
+                word = rng.next_u64();
+                word as u32
+            } else {
+                (word >> 32) as u32
+            };
+            let mut k = usize::from(self.guide[(r >> 24) as usize]);
+            while u64::from(r) >= self.extra_cut[k] {
+                k += 1;
+            }
+            self.wait(earliest + (e + k).min(last) as i32, request_week, now, 1);
+        }
+    }
+
+    fn wait(&mut self, ready: i32, request_week: i32, now: i32, count: u32) {
+        if count == 0 {
+            return;
+        }
+        if ready <= now {
+            self.join(request_week, now, count);
+            return;
+        }
+        let wait = ((ready - now) as usize).min(MAX_WAIT_WEEKS - 1);
+        let slot = &mut self.waiting[(now as usize + wait) % MAX_WAIT_WEEKS];
+        self.n_waiting += count;
+        match slot.last_mut() {
+            Some(w) if w.request_week == request_week && w.entered == now => w.count += count,
+            _ => slot.push(Waiting {
+                request_week,
+                entered: now,
+                count,
+            }),
+        }
+    }
+
+    /// Cases whose minimum time ends in week `now` join the work.
+    pub fn release(&mut self, now: i32) {
+        let slot = now as usize % MAX_WAIT_WEEKS;
+        let mut list = std::mem::take(&mut self.waiting[slot]);
+        for w in list.drain(..) {
+            self.n_waiting -= w.count;
+            self.join(w.request_week, w.entered, w.count);
+        }
+        self.waiting[slot] = list;
+    }
+
+    /// Buckets of a class at week `now`.
+    fn range(&self, class: Class, now: i32) -> (usize, usize) {
+        let split = self.bucket(now - OVERDUE_WEEKS).min(self.work.len());
+        match class {
+            Class::All => (0, self.work.len()),
+            Class::Overdue => (0, split),
+            Class::Fresh => (split, self.work.len()),
+        }
+    }
+
+    /// Take `oldest` cases of `class` in request order, then `random` more at random among the
+    /// rest of the class, into `done` (merged by request week, oldest first). Returns how many
+    /// of those taken had been in the stage at most `within` weeks (when the entry week is
+    /// kept; else 0). Takes no more than the class holds.
+    #[allow(clippy::too_many_arguments)]
+    pub fn complete(
+        &mut self,
+        class: Class,
+        oldest: u32,
+        random: u32,
+        now: i32,
+        within: i32,
+        done: &mut Vec<Done>,
+        rng: &mut Rng,
+    ) -> u32 {
+        let (lo, hi) = self.range(class, now);
+        let first = self.work.before(lo);
+        let mut have = self.work.before(hi) - first;
+        let oldest = oldest.min(have);
+        let random = random.min(have - oldest);
+        let n = oldest + random;
+        if n == 0 {
+            return 0;
+        }
+        let start = done.len();
+        let mut left = oldest;
+        while left > 0 {
+            let i = self.work.find(first);
+            let k = left.min(self.work.count(i));
+            self.work.take(i, k).expect("the bucket holds k");
+            push_done(done, i as i32 - self.offset, k);
+            left -= k;
+        }
+        have -= oldest;
+        self.picks.clear();
+        for _ in 0..random {
+            let i = self.work.find(first + below(have, rng));
+            self.work.take(i, 1).expect("a case was found there");
+            self.picks.push(i);
+            have -= 1;
+        }
+        self.picks.sort_unstable();
+        // Oldest-first cases come before the random ones in `done`; merge the random ones in
+        // request order after them (a list merged by week, which `push_done` keeps).
+        for &i in &self.picks {
+            push_done(done, i as i32 - self.offset, 1);
+        }
+        debug_assert!(done[start..].iter().map(|d| d.count).sum::<u32>() == n);
+        if !self.track_entry {
+            return 0;
+        }
+        // The entry weeks of the cases taken, by the same rule over the stage's entry weeks.
+        let mut within_n = 0;
+        let recent = self.bucket(now - within);
+        let mut left = oldest;
+        while left > 0 {
+            let i = self.entered.find(0);
+            let k = left.min(self.entered.count(i));
+            self.entered.take(i, k).expect("the bucket holds k");
+            if i >= recent {
+                within_n += k;
+            }
+            left -= k;
+        }
+        for _ in 0..random {
+            let total = self.entered.total();
+            let i = self.entered.find(below(total, rng));
+            self.entered.take(i, 1).expect("a case was found there");
+            if i >= recent {
+                within_n += 1;
+            }
+        }
+        within_n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn rng() -> Rng {
+        Rng::seed_from_u64(1)
+    }
+
+    fn weeks(done: &[Done]) -> Vec<i32> {
+        done.iter()
+            .flat_map(|d| std::iter::repeat_n(d.request_week, d.count as usize))
+            .collect()
+    }
+
+    #[test]
+    fn cases_wait_out_the_minimum_then_join_the_work() {
+        let mut s = Stage::default();
+        s.reset(10, 100, 0.0, false);
+        s.enter(0, 3, 0, 5, &mut rng());
+        assert_eq!((s.len(), s.in_work()), (3, 0));
+        for w in 1..5 {
+            s.release(w);
+            assert_eq!(s.in_work(), 0, "week {w}");
+        }
+        s.release(5);
+        assert_eq!((s.len(), s.in_work()), (3, 3));
+    }
+
+    #[test]
+    fn oldest_first_then_at_random_within_a_class() {
+        let mut s = Stage::default();
+        s.reset(60, 100, 0.0, false);
+        for rw in [-40, -30, -25, 5, 6, 7] {
+            s.place(rw, 2, 10);
+        }
+        assert_eq!(s.overdue_in_work(10), 6);
+        let mut done = Vec::new();
+        s.complete(Class::Overdue, 3, 0, 10, 6, &mut done, &mut rng());
+        assert_eq!(weeks(&done), vec![-40, -40, -30]);
+        done.clear();
+        // Fresh cases only, however many are asked for.
+        s.complete(Class::Fresh, 0, 100, 10, 6, &mut done, &mut rng());
+        assert_eq!(weeks(&done), vec![5, 5, 6, 6, 7, 7]);
+        assert_eq!(s.in_work(), 3);
+    }
+
+    #[test]
+    fn random_picks_are_uniform_over_cases() {
+        let mut r = rng();
+        let mut hits = [0u32; 3];
+        for _ in 0..30_000 {
+            let mut s = Stage::default();
+            s.reset(10, 20, 0.0, false);
+            s.place(0, 1, 0);
+            s.place(1, 2, 0);
+            s.place(2, 7, 0);
+            let mut done = Vec::new();
+            s.complete(Class::All, 0, 1, 0, 6, &mut done, &mut r);
+            hits[done[0].request_week as usize] += 1;
+        }
+        for (h, share) in hits.iter().zip([0.1, 0.2, 0.7]) {
+            let p = f64::from(*h) / 30_000.0;
+            assert!((p - share).abs() < 4.0 * (share * (1.0 - share) / 30_000.0f64).sqrt());
+        }
+    }
+
+    #[test]
+    fn entry_weeks_follow_the_cases_taken() {
+        let mut s = Stage::default();
+        s.reset(10, 100, 0.0, true);
+        let mut r = rng();
+        s.enter(0, 4, 0, 0, &mut r); // in the work from week 0
+        s.enter(1, 4, 9, 0, &mut r); // entered week 9
+        let mut done = Vec::new();
+        // At week 10, the first four have been in the stage 10 weeks, the others 1.
+        let within = s.complete(Class::All, 4, 0, 10, 6, &mut done, &mut r);
+        assert_eq!(within, 0);
+        let within = s.complete(Class::All, 0, 4, 10, 6, &mut done, &mut r);
+        assert_eq!(within, 4);
+        assert!(s.is_empty());
+    }
+
+    #[test]
+    fn extra_weeks_are_geometric_with_their_mean() {
+        for size in [1, 20, 200] {
+            let mut s = Stage::default();
+            let mut r = rng();
+            let (mut total, mut squares, mut n) = (0u64, 0u64, 0u64);
+            for _ in 0..20_000 / size {
+                s.reset(10, 400, 2.0, false);
+                s.enter(0, size, 0, 0, &mut r);
+                for w in 0..300 {
+                    s.release(w);
+                    let mut done = Vec::new();
+                    s.complete(Class::All, u32::MAX, 0, w, 6, &mut done, &mut r);
+                    let k = u64::from(done.iter().map(|d| d.count).sum::<u32>());
+                    total += w as u64 * k;
+                    squares += (w * w) as u64 * k;
+                    n += k;
+                }
+            }
+            let mean = total as f64 / n as f64;
+            let var = squares as f64 / n as f64 - mean * mean;
+            assert!((mean - 2.0).abs() < 0.08, "cohorts of {size}: mean {mean}");
+            // Geometric: variance mean * (1 + mean).
+            assert!(
+                (var / 6.0 - 1.0).abs() < 0.1,
+                "cohorts of {size}: variance {var}"
+            );
+        }
+    }
+}
