@@ -421,7 +421,7 @@ fn trajectories(
             || (Scratch::default(), vec![0.0; series::N_SERIES * m_count]),
             |(scratch, raw), (i, row)| {
                 if opts.stopped() {
-                    return;
+                    return Ok(());
                 }
                 let i = range.start + i;
                 let index = (first + i) as u64;

@@ -59,7 +59,12 @@ fn an_edit_changes_an_inherited_intervention_and_a_switch_turns_one_off() {
     .unwrap();
     let opts = RunOptions::new(40, 9);
     let bits = |m: &sendcast::model::Model| -> Vec<u64> {
-        run(m, &opts).values.iter().map(|x| x.to_bits()).collect()
+        run(m, &opts)
+            .unwrap()
+            .values
+            .iter()
+            .map(|x| x.to_bits())
+            .collect()
     };
     assert!(
         bits(&on) == bits(&base),
@@ -71,7 +76,7 @@ fn an_edit_changes_an_inherited_intervention_and_a_switch_turns_one_off() {
     let m0 =
         compile("extends = \"invest-784k.toml\"\n[inherited_interventions.0]\nenabled = false\n")
             .unwrap();
-    let (a, b) = (run(&base, &opts), run(&m0, &opts));
+    let (a, b) = (run(&base, &opts).unwrap(), run(&m0, &opts).unwrap());
     let col = |r: &sendcast::run::Results| {
         let j = r
             .input_names
@@ -146,7 +151,7 @@ fn bad_edits_say_what_is_allowed() {
 #[test]
 fn summaries_of_some_columns_equal_those_of_all_and_leave_the_rest_undefined() {
     let m = sendcast::load_model(Path::new("scenarios/bcp/invest-784k.toml")).unwrap();
-    let r = run(&m, &RunOptions::new(64, 2));
+    let r = run(&m, &RunOptions::new(64, 2)).unwrap();
     let all = r.summaries();
     let some = r.summaries_where(|c| c % 3 == 0);
     assert_eq!(all.len(), some.len());

@@ -80,7 +80,7 @@ impl Explorer {
         })?;
         let loaded = crate::scenario::load(&canon)?;
         let model = crate::model::compile::compile(&loaded)?;
-        let results = run(&model, &RunOptions::new(runs, seed));
+        let results = run(&model, &RunOptions::new(runs, seed))?;
         let report = crate::report::Report::new(&results);
         let influence = |name: &str| {
             report
@@ -133,7 +133,7 @@ impl Explorer {
             ..RunOptions::new(req.runs, self.seed)
         };
         let t0 = Instant::now();
-        let results = run(&model, &opts);
+        let results = run(&model, &opts).map_err(|e| Failure::Internal(e.into()))?;
         if opts.stopped() {
             return Ok(Outcome::Superseded);
         }
