@@ -191,16 +191,17 @@ fn bcp_calibrated_to_2022_forecasts_the_2023_to_2025_censuses() {
     // Actual: 3,266, 3,769, 4,432.
     let (j23, j24, j25) = (q(12), q(24), q(36));
     println!("Jan 2023 {j23:?}\nJan 2024 {j24:?}\nJan 2025 {j25:?}");
-    for (got, want) in [(j23[1], 3455.0), (j24[1], 3840.0), (j25[1], 4268.0)] {
+    for (got, want) in [(j23[1], 3377.0), (j24[1], 3676.0), (j25[1], 4035.0)] {
         assert!(
             (got - want).abs() < 0.02 * want,
             "median {got}, stated {want}"
         );
     }
-    // The 2024 and 2025 censuses fall inside the 80% interval; 2023's fell below it.
+    // The three censuses fall inside the 80% interval (with the pipeline fitted to BCP's
+    // backlog of 2021, 2023's no longer falls below it).
+    assert!(j23[0] < 3266.0 && 3266.0 < j23[2]);
     assert!(j24[0] < 3769.0 && 3769.0 < j24[2]);
     assert!(j25[0] < 4432.0 && 4432.0 < j25[2]);
-    assert!(3266.0 < j23[0]);
 }
 
 #[test]

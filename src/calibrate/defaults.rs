@@ -33,13 +33,55 @@ pub(super) fn pipeline(
     v
 }
 
-/// Statutory hours over the starting workload [U]. Staff in these models follow demand but
-/// are national defaults, so they should not hold back the plans the data say start: with 1.05
-/// the model's throughput fell 7% short of England's (new plans per request agreed held at
-/// 0.83-0.90 in 2017-2021), and up to 1.2 a busy year's plans were cut off by staff, which
-/// narrowed the new-plan intervals (backtest from January 2022: 52% of outcomes inside the 80%
-/// interval at 1.2, 66% at 1.5). The price: these models do not reproduce local timeliness.
-pub(super) const CAPACITY_RATIO: f64 = 1.5;
+/// The statutory process where the authority's own is not known [U]: minimum elapsed weeks,
+/// mean random extra weeks and weeks of work on an empty desk by stage (decision, advice,
+/// drafting), each stage's weight on a shared desk and the share of finished cases that are
+/// the oldest. BCP's model (models/bcp.toml) uses the same; `calibrate` fits the decision's
+/// weight and the oldest-first share, and the capacity, to each authority's record.
+pub const PROCESS: ProcessCard = ProcessCard {
+    min_weeks: [3, 2, 5],
+    extra_weeks: [1.0, 0.5, 1.0],
+    work_weeks: [0.25, 0.4, 0.4],
+    priority: [2.0, 1.0, 1.0],
+    oldest_first: 0.8,
+};
+
+pub struct ProcessCard {
+    pub min_weeks: [i32; 3],
+    pub extra_weeks: [f64; 3],
+    pub work_weeks: [f64; 3],
+    pub priority: [f64; 3],
+    pub oldest_first: f64,
+}
+
+/// Hours a case needs by stage (decision, advice, drafting) and role (EP, case officer,
+/// manager), from `HOURS`.
+pub fn need() -> [[f64; 3]; 3] {
+    let h = &HOURS;
+    [
+        [0.0, h.decision_co, h.decision_mgr],
+        [h.advice_ep, 0.0, 0.0],
+        [0.0, h.drafting_co, h.drafting_mgr],
+    ]
+}
+
+/// Statutory hours a week by role that a year's requests, requests agreed and plans need, case
+/// officers' including the share they keep for annual reviews.
+pub fn workload_hours(requests: f64, agreed: f64, plans: f64) -> [f64; 3] {
+    let need = need();
+    let per_week = [requests, agreed, plans].map(|n| n / crate::calendar::WEEKS_PER_YEAR);
+    let mut out = [0.0; 3];
+    for (r, o) in out.iter_mut().enumerate() {
+        *o = (0..3).map(|s| per_week[s] * need[s][r]).sum();
+    }
+    out[1] /= 1.0 - HOURS.review_reserved;
+    out
+}
+
+/// Statutory hours over the starting workload: staff are sized to it, and the fitted
+/// `capacity_factor` (how much casework those hours get done, `calibrate::fit`) says how far
+/// the authority's own record puts it above or below.
+pub(super) const CAPACITY_RATIO: f64 = 1.0;
 
 /// Share of posts vacant or filled by new starters still ramping up, in steady state, for the
 /// default attrition, recruitment lag and fill rate of each role (EP, case officer, manager).
@@ -80,19 +122,16 @@ pub struct HoursCard {
     pub hours_per_week: f64,
 }
 
-/// FTE by role (EP, case officer, manager) whose statutory hours are `ratio` times the yearly
-/// workload at the start.
+/// FTE by role (EP, case officer, manager) whose statutory hours, net of vacancies and
+/// ramp-up, are `ratio` times the yearly workload.
 pub(super) fn staff_fte(requests: f64, agreed: f64, conversion: f64, ratio: f64) -> [f64; 3] {
     let h = &HOURS;
-    let year = h.hours_per_week * 52.0;
-    let plans = agreed * conversion;
-    let ep = agreed * h.advice_ep / (year * h.ep_share);
-    let co = (requests * h.decision_co + plans * h.drafting_co)
-        / (year * h.co_share * (1.0 - h.review_reserved));
-    let mgr = (requests * h.decision_mgr + plans * h.drafting_mgr) / (year * h.mgr_share);
-    let mut out = [ep, co, mgr];
-    for (x, (a, m, f)) in out.iter_mut().zip(STAFF_DEFAULTS) {
-        *x = (*x * ratio / (1.0 - vacancy_share(a, m, f)) * 10.0).ceil() / 10.0;
+    let hours = workload_hours(requests, agreed, agreed * conversion);
+    let share = [h.ep_share, h.co_share, h.mgr_share];
+    let mut out = [0.0; 3];
+    for (r, (a, m, f)) in STAFF_DEFAULTS.into_iter().enumerate() {
+        let fte = hours[r] / (h.hours_per_week * share[r]);
+        out[r] = (fte * ratio / (1.0 - vacancy_share(a, m, f)) * 10.0).ceil() / 10.0;
     }
     out
 }

@@ -2,6 +2,7 @@
 //! using only data published up to a chosen January census.
 
 mod defaults;
+pub mod fit;
 mod rates;
 pub mod trend;
 mod write;
@@ -18,6 +19,13 @@ pub use write::to_toml;
 
 /// Years of flows that rates (refusals, conversion, ceasing, mixes) are averaged over.
 pub(crate) const RATE_YEARS: i32 = 3;
+/// Calendar years the pipeline is fitted over (the last before the origin).
+const FIT_YEARS: i32 = 6;
+/// New plans in a year above this many times its requests are taken as a recording error.
+const PLANS_PER_REQUEST_MAX: f64 = 2.5;
+/// Seed of the fit's trajectories (fixed: the same data give the same model file).
+const FIT_SEED: u64 = 2014;
+
 /// Years of history the demand trend looks at.
 const TREND_YEARS: i32 = 7;
 /// A census that jumps by more than this factor in a year marks a boundary change: only the
@@ -132,6 +140,10 @@ pub struct Calibration {
     /// Staff sized to the starting workload: FTE by role, and the capacity ratio used.
     pub staff_fte: [f64; 3],
     pub capacity_ratio: f64,
+    /// The pipeline fitted to the record (None: nothing recorded to fit), and what was left
+    /// out of it and why.
+    pub fit: Option<fit::PipelineFit>,
+    pub fit_notes: Vec<String>,
     /// High-needs income a plan, England, for the first financial year.
     pub hnb_per_plan: f64,
 }
@@ -393,6 +405,13 @@ pub fn calibrate(
         .and_then(|f| f.open_at_year_end)
         .map(|n| (origin - 1, n));
     let pipeline = pipeline(request_rate, agreed_rate, p20, open_reported.map(|x| x.1));
+    let (targets, fit_notes) = fit_targets(area, origin, first, refusal.mode);
+    let fit = fit::fit(&targets, conversion.mean, FIT_SEED).map_err(|e| {
+        format!(
+            "{}: the pipeline fit broke ({e}), a sendcast bug",
+            area.name
+        )
+    })?;
     let capacity_ratio = CAPACITY_RATIO;
     let staff_fte = staff_fte(request_rate, agreed_rate, conversion.mean, capacity_ratio);
     let hnb_per_plan = hnb_per_plan(sen2, origin);
@@ -434,6 +453,80 @@ pub fn calibrate(
         open_reported,
         staff_fte,
         capacity_ratio,
+        fit,
+        fit_notes,
         hnb_per_plan,
     })
+}
+
+/// The calendar years the pipeline is fitted to: the last `FIT_YEARS` before `origin` with
+/// requests recorded, from after any year without them; what each recorded, and notes of
+/// what was missing.
+fn fit_targets(
+    area: &Area,
+    origin: i32,
+    first: i32,
+    default_refusal: f64,
+) -> (Vec<fit::Target>, Vec<String>) {
+    let mut notes = Vec::new();
+    let mut targets: Vec<fit::Target> = Vec::new();
+    for y in first.max(origin - FIT_YEARS)..origin {
+        let f = area.flows.get(&y);
+        let Some(requests) = f.and_then(|f| f.requests).filter(|r| *r > 0.0) else {
+            if !targets.is_empty() {
+                notes.push(format!(
+                    "{y}: no requests recorded; the fit starts after it"
+                ));
+            }
+            targets.clear();
+            continue;
+        };
+        let f = f.expect("requests come from a year's flows");
+        let share = |n: Option<f64>, d: Option<f64>| match (n, d) {
+            (Some(n), Some(d)) if d > 0.0 => Some((n / d).clamp(0.0, 1.0)),
+            _ => None,
+        };
+        let decided = match (f.decided_in_6_weeks, f.decided_late) {
+            (Some(a), Some(b)) => Some(a + b),
+            _ => None,
+        };
+        // A count of new plans far above the year's requests is a recording error (Leeds 2022:
+        // 6,078 plans from 1,124 requests), not casework to fit.
+        let plans = f.new_plans.filter(|n| *n > 0.0);
+        let implausible = plans.is_some_and(|p| p > PLANS_PER_REQUEST_MAX * requests);
+        if implausible {
+            notes.push(format!(
+                "{y}: {:.0} new plans from {requests:.0} requests left out as a recording error",
+                plans.unwrap_or(0.0)
+            ));
+        }
+        let t = fit::Target {
+            year: y,
+            requests,
+            refusal: share(f.refused, Some(requests)).unwrap_or(default_refusal),
+            plans: plans.filter(|_| !implausible),
+            in_20_weeks: share(f.issued_in_20_weeks, f.issued),
+            over_52_weeks: share(f.issued_over_52_weeks, f.issued),
+            in_6_weeks: share(f.decided_in_6_weeks, decided),
+            undecided: f.undecided_at_year_end,
+        };
+        let mut missing = Vec::new();
+        if f.refused.is_none() {
+            missing.push("refusals (the calibrated rate used)");
+        }
+        if f.new_plans.is_none() {
+            missing.push("plans issued");
+        }
+        if t.in_20_weeks.is_none() {
+            missing.push("20-week share");
+        }
+        if !missing.is_empty() {
+            notes.push(format!(
+                "{y}: {} not recorded or suppressed",
+                missing.join(", ")
+            ));
+        }
+        targets.push(t);
+    }
+    (targets, notes)
 }

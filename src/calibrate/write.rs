@@ -1,6 +1,7 @@
 //! The model file calibrate writes: every figure with where it came from; inputs SEN2 does
 //! not hold are national defaults marked for replacement.
 
+use super::defaults::PROCESS;
 use super::{Calibration, Spread, Yearly, HOURS};
 use crate::model::{AGE_BANDS, SETTINGS};
 use std::fmt::Write;
@@ -204,28 +205,8 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
     }
 
     // Process and staff
+    process(&mut s, c);
     let h = &HOURS;
-    let _ = writeln!(s, "\n# Statutory process: hours a case by role from the DfE 2026 survey (BRIEF §6); {DEFAULT}.");
-    let _ = writeln!(s, "[process.decision]\nmin_weeks = 2\nextra_weeks = 1.5\ncase_officer_hours = {}\nmanager_hours = {}", h.decision_co, h.decision_mgr);
-    let _ = writeln!(
-        s,
-        "[process.advice]\nmin_weeks = 6\nextra_weeks = 1.0\nep_hours = {}",
-        h.advice_ep
-    );
-    let _ = writeln!(s, "[process.drafting]\nmin_weeks = 4\nextra_weeks = 1.0\ncase_officer_hours = {}\nmanager_hours = {}", h.drafting_co, h.drafting_mgr);
-    let _ = writeln!(
-        s,
-        "\n# Staff: {DEFAULT}. Posts sized so statutory hours, net of vacancies and ramp-up, are"
-    );
-    let _ = writeln!(
-        s,
-        "# {:.2} x the workload at the start [U], so staff do not hold back plans; the posts",
-        c.capacity_ratio
-    );
-    let _ = writeln!(
-        s,
-        "# follow requests 6 months on, as throughput did (England new plans / requests agreed 0.83-0.90, 2017-2021)."
-    );
     let roles = [
         ("ep", h.ep_share, 71385, Some(105000)),
         ("case_officer", h.co_share, 42000, Some(63000)),
@@ -262,18 +243,36 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
         c.plans * 0.1
     );
 
-    let _ = writeln!(
-        s,
-        "\n# Open cases at the start: steady state for the request rate and the last 20-week share{}.",
-        c.open_reported.map_or(String::new(), |(y, n)| format!(
-            ", scaled to the {n:.0} open at the end of {y} [P SEN2]"
-        ))
-    );
-    for (stage, n, lo, hi) in &c.pipeline {
-        let _ = writeln!(
-            s,
-            "[[pipeline]]\nstage = \"{stage}\"\ncount = {n:.0}\nage_weeks_low = {lo}\nage_weeks_high = {hi}"
-        );
+    match &c.fit {
+        Some(f) => {
+            let _ = writeln!(
+                s,
+                "\n# Open cases at the start: where the fit's {} runs left them in January {} (mean counts).",
+                f.trajectories, c.origin
+            );
+            for (stage, lo, hi, n) in &f.open {
+                let _ = writeln!(
+                    s,
+                    "[[pipeline]]\nstage = \"{}\"\ncount = {n:.0}\nage_weeks_low = {lo}\nage_weeks_high = {hi}",
+                    crate::model::STAGES[*stage]
+                );
+            }
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "\n# Open cases at the start: steady state for the request rate and the last 20-week share{}.",
+                c.open_reported.map_or(String::new(), |(y, n)| format!(
+                    ", scaled to the {n:.0} open at the end of {y} [P SEN2]"
+                ))
+            );
+            for (stage, n, lo, hi) in &c.pipeline {
+                let _ = writeln!(
+                    s,
+                    "[[pipeline]]\nstage = \"{stage}\"\ncount = {n:.0}\nage_weeks_low = {lo}\nage_weeks_high = {hi}"
+                );
+            }
+        }
     }
 
     // Caseload
@@ -386,3 +385,134 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
     let _ = writeln!(s, "[finance.transport]                  # BRIEF §3\nshare = 0.35\ncost_per_pupil = 9500\ninflation = 0.03");
     s
 }
+
+fn pct1(x: f64) -> String {
+    format!("{:.1}", x * 100.0)
+}
+
+/// `[process]` (fitted where the record allows), the stages and the staff they are run with.
+fn process(s: &mut String, c: &Calibration) {
+    let h = &HOURS;
+    let p = &PROCESS;
+    let _ = writeln!(s, "\n# Statutory process: hours a case by role from the DfE 2026 survey (BRIEF §6); minimum, extra and work weeks");
+    let _ = writeln!(
+        s,
+        "# national defaults [U] (README \"The assessment pipeline\"); {DEFAULT}."
+    );
+    let _ = writeln!(s, "[process]");
+    let (oldest, prio, late) = match &c.fit {
+        Some(f) => {
+            let _ = writeln!(
+                s,
+                "# Fitted [P SEN2] by running this casework over {}-{} with requests and refusals as recorded",
+                f.years[0].target.year,
+                f.years[f.years.len() - 1].target.year
+            );
+            let _ = writeln!(
+                s,
+                "# ({} trajectories): each year's effective capacity, a factor on staff sized to its workload, and",
+                f.trajectories
+            );
+            let _ = writeln!(s, "# three process choices (oldest_first, the decision's priority, advice's late_share), so that plans");
+            let _ = writeln!(s, "# issued and the 20-week, over-a-year and 6-week");
+            let _ = writeln!(
+                s,
+                "# shares come out as recorded. In-sample fit, recorded / model mean:"
+            );
+            let _ = writeln!(s, "#   year  capacity   plans issued   % in 20 weeks   % over a year   % decided in 6 weeks");
+            for y in &f.years {
+                let t = &y.target;
+                let m = &y.model;
+                let rec = |x: Option<f64>, f: &dyn Fn(f64) -> String| x.map_or("-".to_string(), f);
+                let _ = writeln!(
+                    s,
+                    "#   {}  {:>8.2}  {:>6} / {:<6.0} {:>6} / {:<6} {:>6} / {:<6} {:>6} / {:<6}",
+                    t.year,
+                    y.capacity,
+                    rec(t.plans, &|x| format!("{x:.0}")),
+                    m.plans,
+                    rec(t.in_20_weeks, &pct1),
+                    pct1(m.in_20_weeks),
+                    rec(t.over_52_weeks, &pct1),
+                    pct1(m.over_52_weeks),
+                    rec(t.in_6_weeks, &pct1),
+                    pct1(m.in_6_weeks),
+                );
+            }
+            for n in &c.fit_notes {
+                let _ = writeln!(s, "#   {n}");
+            }
+            let _ = writeln!(
+                s,
+                "# Carried on: the last {} years' capacity (geometric mean), drawn each year with the sd of its log from",
+                f.years.len().min(3)
+            );
+            let _ = writeln!(
+                s,
+                "# year to year (own years shrunk towards 0.2 with the weight of two)."
+            );
+            let _ = writeln!(
+                s,
+                "capacity_factor = {{ dist = \"lognormal\", mean = {:.3}, sd = {:.3}, min = 0.2, max = 5, per = \"year\" }}",
+                f.level * (0.5 * f.sd * f.sd).exp(),
+                f.level * (0.5 * f.sd * f.sd).exp() * (f.sd * f.sd).exp_m1().sqrt()
+            );
+            (f.oldest_first, f.decision_priority, f.late_share)
+        }
+        None => {
+            let _ = writeln!(s, "# Nothing in the record to fit the casework to: capacity a national default [U], {DEFAULT}.");
+            let _ = writeln!(
+                s,
+                "capacity_factor = {{ dist = \"lognormal\", mean = {:.2}, sd = 0.2, min = 0.2, max = 5, per = \"year\" }}",
+                DEFAULT_CAPACITY
+            );
+            (p.oldest_first, p.priority[0], 0.0)
+        }
+    };
+    let _ = writeln!(s, "oldest_first = {oldest}");
+    let hours = [
+        format!(
+            "case_officer_hours = {}\nmanager_hours = {}",
+            h.decision_co, h.decision_mgr
+        ),
+        format!("ep_hours = {}", h.advice_ep),
+        format!(
+            "case_officer_hours = {}\nmanager_hours = {}",
+            h.drafting_co, h.drafting_mgr
+        ),
+    ];
+    for (i, stage) in crate::model::STAGES.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "[process.{stage}]\nmin_weeks = {}\nextra_weeks = {}\nwork_weeks = {}",
+            p.min_weeks[i], p.extra_weeks[i], p.work_weeks[i]
+        );
+        let w = if i == 0 { prio } else { p.priority[i] };
+        if i == 1 {
+            let _ = writeln!(
+                s,
+                "late_share = {late}              # held far longer (health or care advice late, exceptions){}",
+                if c.fit.is_some() { " [P SEN2 fit]" } else { "" }
+            );
+            let _ = writeln!(
+                s,
+                "late_weeks = {}",
+                crate::model::compile::LATE_WEEKS_DEFAULT
+            );
+        }
+        let _ = writeln!(s, "priority = {w}\n{}", hours[i]);
+    }
+    let _ = writeln!(
+        s,
+        "\n# Staff: {DEFAULT}. Posts sized so statutory hours, net of vacancies and ramp-up, meet the workload at"
+    );
+    let _ = writeln!(
+        s,
+        "# the start ({:.2} x); `capacity_factor` above says how much of it they get done. The posts follow",
+        c.capacity_ratio
+    );
+    let _ = writeln!(s, "# requests 6 months on, as the fit's do.");
+}
+
+/// Capacity factor where the record has nothing to fit it to [U].
+const DEFAULT_CAPACITY: f64 = 1.2;

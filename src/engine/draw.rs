@@ -27,6 +27,8 @@ pub struct Streams {
     pub cases: Rng,
     pub staff: Rng,
     pub placement: Rng,
+    seed: u64,
+    trajectory: u64,
 }
 
 impl Streams {
@@ -36,6 +38,20 @@ impl Streams {
             cases: stream(seed, trajectory, 2),
             staff: stream(seed, trajectory, 3),
             placement: stream(seed, trajectory, 4),
+            seed,
+            trajectory,
+        }
+    }
+
+    /// Fresh case and placement streams for week `w`, and a fresh staff stream when it starts
+    /// a month: two scenarios whose casework differs use different numbers of draws, and
+    /// streams started afresh keep that from carrying the difference into later weeks.
+    pub fn restart(&mut self, w: usize, month_start: bool) {
+        let k = 16 * (w as u64 + 1);
+        self.cases = stream(self.seed, self.trajectory, k + 2);
+        self.placement = stream(self.seed, self.trajectory, k + 4);
+        if month_start {
+            self.staff = stream(self.seed, self.trajectory, k + 3);
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod caseload;
 pub mod draw;
 pub mod fenwick;
 pub mod finance;
+pub mod geometric;
 pub mod pipeline;
 pub mod series;
 pub mod staffing;
@@ -39,6 +40,8 @@ fn pipeline_params(model: &Model, d: &Draw) -> pipeline::Params {
     pipeline::Params {
         min_weeks: [0, 1, 2].map(|s| d.get(st[s].min_weeks).round() as i32),
         extra_weeks: [0, 1, 2].map(|s| d.get(st[s].extra_weeks)),
+        late_share: [0, 1, 2].map(|s| d.get(st[s].late_share)),
+        late_weeks: [0, 1, 2].map(|s| d.get(st[s].late_weeks)),
         work_weeks: [0, 1, 2].map(|s| d.get(st[s].work_weeks)),
         priority: [0, 1, 2].map(|s| d.get(st[s].priority)),
         oldest_first: d.get(model.process.oldest_first),
@@ -133,7 +136,7 @@ pub fn simulate(
     }
     for (age, counts) in initial.iter().enumerate() {
         for (stage, &n) in counts.iter().enumerate() {
-            pl.place(stage, -(age as i32), n)?;
+            pl.place(stage, -(age as i32), n, &mut rngs.cases)?;
         }
     }
 
@@ -144,7 +147,9 @@ pub fn simulate(
         let m = clock.week_month[w] as usize;
         let now = w as i32;
         let fy = clock.month_fy[m] as usize;
-        if clock.month_first_week[m] as usize == w {
+        let month_start = clock.month_first_week[m] as usize == w;
+        rngs.restart(w, month_start);
+        if month_start {
             let seen = sc.demand_index[m.saturating_sub(staffing::FOLLOW_LAG_MONTHS)];
             sc.staffing.month(model, d, m, seen, &mut rngs.staff);
             sc.caseload.set_capacity(model, d, m);

@@ -35,6 +35,10 @@ pub const YEAR_WEEKS: i32 = 52;
 pub struct Params {
     pub min_weeks: [i32; 3],
     pub extra_weeks: [f64; 3],
+    /// Share of cases held far longer (late advice, exceptions, disputes), and their mean
+    /// extra weeks.
+    pub late_share: [f64; 3],
+    pub late_weeks: [f64; 3],
     /// Weeks a case's work takes when nothing else is on the desk.
     pub work_weeks: [f64; 3],
     /// Weight of each stage's cases in sharing a desk (1 each: in proportion to hours needed).
@@ -55,6 +59,8 @@ impl Default for Params {
         Params {
             min_weeks: [0; 3],
             extra_weeks: [0.0; 3],
+            late_share: [0.0; 3],
+            late_weeks: [0.0; 3],
             work_weeks: [0.0; 3],
             priority: [1.0; 3],
             oldest_first: 0.0,
@@ -107,7 +113,8 @@ impl Pipeline {
     /// Empty, for request weeks from `-oldest` to `weeks`, with `reviews_due` reviews overdue.
     pub fn reset(&mut self, p: Params, oldest: i32, weeks: usize, reviews_due: f64) {
         for (i, st) in self.stages.iter_mut().enumerate() {
-            st.reset(oldest, weeks, p.extra_weeks[i], i == ADVICE);
+            let delays = (p.extra_weeks[i], p.late_share[i], p.late_weeks[i]);
+            st.reset(oldest, weeks, delays, i == ADVICE);
         }
         self.ages.reset(oldest, weeks);
         self.appeals.clear();
@@ -116,17 +123,35 @@ impl Pipeline {
         self.p = p;
     }
 
-    /// `count` cases open at the start in `stage`, requested in `request_week` (<= 0). Those in
-    /// advice were asked for it at the 6-week decision (or at the start, if younger).
-    pub fn place(&mut self, stage: usize, request_week: i32, count: u32) -> Result<(), Broken> {
+    /// `count` cases open at the start in `stage`, requested in `request_week` (<= 0): past the
+    /// stage's minimum time, they wait out a fresh draw of its extra weeks (memoryless), late
+    /// ones included. Those in advice were asked for it at the 6-week decision (or at the
+    /// start, if younger).
+    pub fn place(
+        &mut self,
+        stage: usize,
+        request_week: i32,
+        count: u32,
+        rng: &mut Rng,
+    ) -> Result<(), Broken> {
         let asked = (request_week + DECISION_WEEKS).min(0);
-        self.stages[stage].place(request_week, count, asked);
+        self.stages[stage].enter_as_of(request_week, count, 0, asked, 0, rng);
         self.ages.open_cases(request_week, count, 0)
     }
 
     /// Open cases, those past 20 and past 52 weeks, and annual reviews overdue.
     pub fn stocks(&self) -> (u32, [u32; 2], f64) {
         (self.ages.open(), self.ages.over(), self.reviews_due)
+    }
+
+    /// Cases open in `stage` (waiting out its minimum time or in its work).
+    pub fn stage_len(&self, stage: usize) -> u32 {
+        self.stages[stage].len()
+    }
+
+    /// Every open case of `stage`: its request week and count.
+    pub fn each_open(&self, stage: usize, f: impl FnMut(i32, u32)) {
+        self.stages[stage].each_open(f);
     }
 
     /// Check the counts against each other (see `Ages::check`).

@@ -7,9 +7,10 @@
 //! class (all, overdue, or within 20 weeks). Cases are counted by request week in a Fenwick
 //! tree, so a case picked at random costs O(log weeks), not O(cases). No engine state.
 
-use super::bintab::BinomialTable;
+use super::binom::binomial;
 use super::draw::Rng;
 use super::fenwick::Fenwick;
+use super::geometric::Geometric;
 use rand::RngCore;
 
 /// Cases that share a request week (and, on the advice stage, the week advice was asked).
@@ -26,17 +27,6 @@ struct Waiting {
     entered: i32,
     count: u32,
 }
-
-/// Cases left that draw their extra weeks one by one (half a random word each) rather than by
-/// `BinomialTable` draws: 4 took the fewest instructions of 0, 2, 4, 8 and 16 (benches/README.md).
-const CASE_BY_CASE: u32 = 4;
-
-/// Slices of the uniform in `Stage::guide`.
-const GUIDE: usize = 256;
-const _: () = assert!(
-    GUIDE == 1 << 8,
-    "the guide is indexed by a uniform's top 8 bits"
-);
 
 /// Cases wait at most this many weeks for their stage's minimum time.
 pub const MAX_WAIT_WEEKS: usize = 128;
@@ -67,17 +57,13 @@ pub struct Stage {
     /// clock: 6 weeks from being asked).
     entered: Fenwick,
     track_entry: bool,
-    /// Cumulative probabilities of 0, 1, 2, ... extra weeks (the last is 1).
-    extra_cdf: Vec<f64>,
-    /// `extra_cdf` scaled to 32-bit uniforms: a uniform `r` in `0..2^32` gives the first `k`
-    /// with `r < extra_cut[k]` (the last is `2^32`).
-    extra_cut: Vec<u64>,
-    /// For each of `GUIDE` equal slices of the 32-bit uniforms (their top 8 bits), the fewest
-    /// extra weeks it can give, so that finding a uniform's place takes a step or two.
-    guide: Vec<u8>,
-    /// Binomial draws at the chance that a case with at least `e` extra weeks has exactly `e`
-    /// (the same for every `e`: the extra weeks are geometric).
-    chain: BinomialTable,
+    /// The random extra weeks, and the longer ones of the share of cases held far longer
+    /// (`late`: advice from health or care months late, exceptions, disputes).
+    extra: Geometric,
+    late: Geometric,
+    late_share: f64,
+    /// Cases by their extra weeks, as they enter (scratch).
+    groups: Vec<(usize, u32)>,
     /// Buckets picked this week (scratch).
     picks: Vec<usize>,
 }
@@ -91,10 +77,10 @@ impl Default for Stage {
             work: Fenwick::default(),
             entered: Fenwick::default(),
             track_entry: false,
-            extra_cdf: vec![1.0],
-            extra_cut: vec![1 << 32],
-            guide: vec![0; GUIDE],
-            chain: BinomialTable::default(),
+            extra: Geometric::default(),
+            late: Geometric::default(),
+            late_share: 0.0,
+            groups: Vec::new(),
             picks: Vec::new(),
         }
     }
@@ -122,8 +108,9 @@ fn below(m: u32, rng: &mut Rng) -> u32 {
 
 impl Stage {
     /// Empty the stage for weeks `-oldest..weeks`, with geometric extra weeks of mean
-    /// `mean_extra`; `track_entry` keeps the week each case entered.
-    pub fn reset(&mut self, oldest: i32, weeks: usize, mean_extra: f64, track_entry: bool) {
+    /// `delays.0`, and a share `delays.1` of cases held longer, `delays.2` weeks on average;
+    /// `track_entry` keeps the week each case entered.
+    pub fn reset(&mut self, oldest: i32, weeks: usize, delays: (f64, f64, f64), track_entry: bool) {
         self.offset = oldest + 1;
         let n = self.offset as usize + weeks + 1;
         self.waiting.iter_mut().for_each(Vec::clear);
@@ -131,39 +118,9 @@ impl Stage {
         self.work.reset(n);
         self.track_entry = track_entry;
         self.entered.reset(if track_entry { n } else { 1 });
-        self.set_extra(mean_extra);
-    }
-
-    fn set_extra(&mut self, mean: f64) {
-        self.extra_cdf.clear();
-        if mean > 0.0 {
-            let q = mean / (1.0 + mean); // P(extra >= k+1 | extra >= k)
-            let mut tail = 1.0;
-            for _ in 0..100 {
-                tail *= q;
-                self.extra_cdf.push(1.0 - tail);
-                if tail < 1e-12 {
-                    break;
-                }
-            }
-            *self.extra_cdf.last_mut().expect("not empty") = 1.0;
-            self.chain.set_p(1.0 - q);
-        } else {
-            self.extra_cdf.push(1.0);
-        }
-        self.extra_cut.clear();
-        self.extra_cut.extend(
-            self.extra_cdf
-                .iter()
-                .map(|p| (p * 4_294_967_296.0).round() as u64),
-        );
-        let mut k = 0;
-        for (b, g) in self.guide.iter_mut().enumerate() {
-            while self.extra_cut[k] <= (b as u64) << 24 {
-                k += 1;
-            }
-            *g = k as u8;
-        }
+        self.extra.set_mean(delays.0);
+        self.late_share = delays.1;
+        self.late.set_mean(delays.2);
     }
 
     #[inline]
@@ -180,6 +137,19 @@ impl Stage {
         self.len() == 0
     }
 
+    /// Every open case's request week, with counts (waiting first, then in the work).
+    pub fn each_open(&self, mut f: impl FnMut(i32, u32)) {
+        for w in self.waiting.iter().flatten() {
+            f(w.request_week, w.count);
+        }
+        for i in 0..self.work.len() {
+            let n = self.work.count(i);
+            if n > 0 {
+                f(i as i32 - self.offset, n);
+            }
+        }
+    }
+
     /// Cases in the work (past the minimum time).
     pub fn in_work(&self) -> u32 {
         self.work.total()
@@ -191,8 +161,7 @@ impl Stage {
             .before(self.bucket(now - OVERDUE_WEEKS).min(self.work.len()))
     }
 
-    /// Put cases open at the start straight into the work (their minimum time has passed),
-    /// as having entered the stage in week `entered`.
+    /// Put cases straight into the work, as having entered the stage in week `entered`.
     pub fn place(&mut self, request_week: i32, count: u32, entered: i32) {
         self.join(request_week, entered, count);
     }
@@ -216,60 +185,54 @@ impl Stage {
         min_weeks: i32,
         rng: &mut Rng,
     ) {
+        self.enter_as_of(request_week, count, now, now, min_weeks, rng);
+    }
+
+    /// As `enter`, for cases that entered the stage in week `entered` (before `now` for cases
+    /// open at the start: they wait out only a fresh draw of the extra weeks, which are
+    /// memoryless, with `min_weeks` 0).
+    pub fn enter_as_of(
+        &mut self,
+        request_week: i32,
+        count: u32,
+        now: i32,
+        entered: i32,
+        min_weeks: i32,
+        rng: &mut Rng,
+    ) {
         if count == 0 {
             return;
         }
         let earliest = now + min_weeks.max(0);
-        let last = self.extra_cdf.len() - 1;
-        if last == 0 {
-            self.wait(earliest, request_week, now, count);
-            return;
+        let late = binomial(count, self.late_share, rng);
+        let mut groups = std::mem::take(&mut self.groups);
+        groups.clear();
+        self.extra.split(count - late, rng, &mut groups);
+        if late > 0 {
+            self.late.split(late, rng, &mut groups);
         }
-        // While many are left, the share with exactly `e` extra weeks among those with at
-        // least `e` is binomial, at the same chance for every `e`; the last few draw their
-        // extra weeks case by case.
-        let mut e = 0;
-        let mut left = count;
-        while left > CASE_BY_CASE && e < last {
-            let k = self.chain.sample(left, rng);
-            self.wait(earliest + e as i32, request_week, now, k);
-            left -= k;
-            e += 1;
+        for &(e, k) in &groups {
+            self.wait(earliest + e as i32, request_week, now, entered, k);
         }
-        // Past `e` the extra weeks are geometric again (memoryless): e plus the table's
-        // inverse at a uniform, up to its end; two 32-bit uniforms to a random word.
-        let mut word = 0;
-        for j in 0..left {
-            let r = if j % 2 == 0 {
-                word = rng.next_u64();
-                word as u32
-            } else {
-                (word >> 32) as u32
-            };
-            let mut k = usize::from(self.guide[(r >> 24) as usize]);
-            while u64::from(r) >= self.extra_cut[k] {
-                k += 1;
-            }
-            self.wait(earliest + (e + k).min(last) as i32, request_week, now, 1);
-        }
+        self.groups = groups;
     }
 
-    fn wait(&mut self, ready: i32, request_week: i32, now: i32, count: u32) {
+    fn wait(&mut self, ready: i32, request_week: i32, now: i32, entered: i32, count: u32) {
         if count == 0 {
             return;
         }
         if ready <= now {
-            self.join(request_week, now, count);
+            self.join(request_week, entered, count);
             return;
         }
         let wait = ((ready - now) as usize).min(MAX_WAIT_WEEKS - 1);
         let slot = &mut self.waiting[(now as usize + wait) % MAX_WAIT_WEEKS];
         self.n_waiting += count;
         match slot.last_mut() {
-            Some(w) if w.request_week == request_week && w.entered == now => w.count += count,
+            Some(w) if w.request_week == request_week && w.entered == entered => w.count += count,
             _ => slot.push(Waiting {
                 request_week,
-                entered: now,
+                entered,
                 count,
             }),
         }
@@ -390,7 +353,7 @@ mod tests {
     #[test]
     fn cases_wait_out_the_minimum_then_join_the_work() {
         let mut s = Stage::default();
-        s.reset(10, 100, 0.0, false);
+        s.reset(10, 100, (0.0, 0.0, 0.0), false);
         s.enter(0, 3, 0, 5, &mut rng());
         assert_eq!((s.len(), s.in_work()), (3, 0));
         for w in 1..5 {
@@ -404,7 +367,7 @@ mod tests {
     #[test]
     fn oldest_first_then_at_random_within_a_class() {
         let mut s = Stage::default();
-        s.reset(60, 100, 0.0, false);
+        s.reset(60, 100, (0.0, 0.0, 0.0), false);
         for rw in [-40, -30, -25, 5, 6, 7] {
             s.place(rw, 2, 10);
         }
@@ -425,7 +388,7 @@ mod tests {
         let mut hits = [0u32; 3];
         for _ in 0..30_000 {
             let mut s = Stage::default();
-            s.reset(10, 20, 0.0, false);
+            s.reset(10, 20, (0.0, 0.0, 0.0), false);
             s.place(0, 1, 0);
             s.place(1, 2, 0);
             s.place(2, 7, 0);
@@ -442,7 +405,7 @@ mod tests {
     #[test]
     fn entry_weeks_follow_the_cases_taken() {
         let mut s = Stage::default();
-        s.reset(10, 100, 0.0, true);
+        s.reset(10, 100, (0.0, 0.0, 0.0), true);
         let mut r = rng();
         s.enter(0, 4, 0, 0, &mut r); // in the work from week 0
         s.enter(1, 4, 9, 0, &mut r); // entered week 9
@@ -462,7 +425,7 @@ mod tests {
             let mut r = rng();
             let (mut total, mut squares, mut n) = (0u64, 0u64, 0u64);
             for _ in 0..20_000 / size {
-                s.reset(10, 400, 2.0, false);
+                s.reset(10, 400, (2.0, 0.0, 0.0), false);
                 s.enter(0, size, 0, 0, &mut r);
                 for w in 0..300 {
                     s.release(w);

@@ -201,6 +201,10 @@ fn demand(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Demand> {
 /// paperwork and panel in a week, EP and other advice or a draft plan in two.
 const WORK_WEEKS_DEFAULT: [f64; 3] = [1.0, 2.0, 2.0];
 
+/// Mean extra weeks of the cases held far longer when the file gives none [U]: with a plan's
+/// usual 14-20 weeks, about 40% of them then take over a year.
+pub const LATE_WEEKS_DEFAULT: f64 = 40.0;
+
 fn stages(top: &Section<'_>, p: &mut ParamTable) -> InputResult<([Stage; 3], Process)> {
     let mut keys: Vec<&str> = STAGES.to_vec();
     keys.extend(["oldest_first", "capacity_factor"]);
@@ -214,6 +218,8 @@ fn stages(top: &Section<'_>, p: &mut ParamTable) -> InputResult<([Stage; 3], Pro
             &[
                 "min_weeks",
                 "extra_weeks",
+                "late_share",
+                "late_weeks",
                 "work_weeks",
                 "priority",
                 "ep_hours",
@@ -224,6 +230,8 @@ fn stages(top: &Section<'_>, p: &mut ParamTable) -> InputResult<([Stage; 3], Pro
         out.push(Stage {
             min_weeks: s.param("min_weeks", weeks, p)?,
             extra_weeks: s.param("extra_weeks", weeks, p)?,
+            late_share: s.param_or("late_share", Domain::PROB, 0.0, p)?,
+            late_weeks: s.param_or("late_weeks", weeks, LATE_WEEKS_DEFAULT, p)?,
             work_weeks: s.param_or("work_weeks", weeks, WORK_WEEKS_DEFAULT[i], p)?,
             priority: s.param_or(
                 "priority",

@@ -114,6 +114,10 @@ pub struct Demand {
 pub struct Stage {
     pub min_weeks: ParamId,
     pub extra_weeks: ParamId,
+    /// Share of cases held far longer (advice from health or care months late, exceptions,
+    /// disputes), and the mean of their extra weeks instead.
+    pub late_share: ParamId,
+    pub late_weeks: ParamId,
     /// Weeks the stage's work on a case takes when nothing else is on the desk.
     pub work_weeks: ParamId,
     /// Weight of the stage's cases in sharing a desk's hours (1 = in proportion to the hours

@@ -64,7 +64,8 @@ pub fn read(dir: &Path, into: &mut Builder, files: &mut Vec<PathBuf>) -> InputRe
             fl.refused = r.number(refused)?;
             fl.decided_in_6_weeks = r.number(in6)?;
             fl.decided_late = r.number(late)?;
-            fl.open_at_year_end = sum_opt(&[fl.open_at_year_end, r.number(open_)?]);
+            fl.undecided_at_year_end = r.number(open_)?;
+            fl.open_at_year_end = sum_opt(&[fl.open_at_year_end, fl.undecided_at_year_end]);
             Ok(())
         })?;
     }
@@ -88,9 +89,14 @@ pub fn read(dir: &Path, into: &mut Builder, files: &mut Vec<PathBuf>) -> InputRe
             "plans_issued_den",
             "plans_issued_within_20_weeks",
         ])?;
+        // Releases before 2023's person-level data have no count past a year.
+        let over_year = f.column_opt("plans_issued_gt_1_year");
         total_flows(&f, &mut b, topic, |fl, r| {
             fl.issued = r.number(den)?;
             fl.issued_in_20_weeks = r.number(within)?;
+            if let Some(c) = over_year {
+                fl.issued_over_52_weeks = r.number(c)?;
+            }
             Ok(())
         })?;
     }

@@ -33,6 +33,8 @@ pub struct Flows {
     pub assessed_no_plan: Option<f64>,
     /// Requests or assessments still open at the end of the year.
     pub open_at_year_end: Option<f64>,
+    /// Of those, requests still waiting for the decision to assess (2023 on).
+    pub undecided_at_year_end: Option<f64>,
     pub new_plans: Option<f64>,
     pub new_by_age: Option<[f64; N_BANDS]>,
     pub new_by_setting: Option<[f64; N_SETTINGS]>,
@@ -40,6 +42,8 @@ pub struct Flows {
     pub ceased_by_age: Option<[f64; N_BANDS]>,
     pub issued: Option<f64>,
     pub issued_in_20_weeks: Option<f64>,
+    /// Plans issued more than 52 weeks after the request (2023 on).
+    pub issued_over_52_weeks: Option<f64>,
 }
 
 /// One authority's series (or England's).
@@ -233,6 +237,8 @@ impl Builder {
                 over(&mut o.ceased_by_age, f.ceased_by_age);
                 over(&mut o.issued, f.issued);
                 over(&mut o.issued_in_20_weeks, f.issued_in_20_weeks);
+                over(&mut o.issued_over_52_weeks, f.issued_over_52_weeks);
+                over(&mut o.undecided_at_year_end, f.undecided_at_year_end);
             }
         }
         fn over<T>(old: &mut Option<T>, new: Option<T>) {

@@ -1,0 +1,460 @@
+//! Fits the assessment pipeline to an authority's SEN2 record: the engine's own casework
+//! (`engine::pipeline`) is run over the calibration years with requests and refusals as
+//! recorded, and the effective capacity of each year (a factor on staff sized to that year's
+//! workload), the share of finished cases taken oldest first and the weight of decisions on a
+//! shared desk are chosen so that the model reproduces, year by year, the plans issued, the
+//! share within 20 weeks, the share after more than a year and the share of decisions within
+//! 6 weeks.
+
+use super::defaults::{need, workload_hours, HOURS, PROCESS};
+use crate::calendar::{Clock, YearMonth, WEEKS_PER_YEAR};
+use crate::engine::draw::{stream, Rng};
+use crate::engine::pipeline::{Params, Pipeline, Week};
+use crate::engine::series as s;
+use crate::engine::Broken;
+use crate::model::compile::LATE_WEEKS_DEFAULT;
+use crate::model::{DECISION, N_ROLES};
+use rand_distr::{Distribution, Poisson};
+use rayon::prelude::*;
+
+/// What one calendar year recorded: the demand the fit replays and what it must reproduce.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub year: i32,
+    pub requests: f64,
+    pub refusal: f64,
+    pub plans: Option<f64>,
+    pub in_20_weeks: Option<f64>,
+    pub over_52_weeks: Option<f64>,
+    pub in_6_weeks: Option<f64>,
+    /// Requests still waiting for a decision at the year's end.
+    pub undecided: Option<f64>,
+}
+
+/// The model's year, averaged over the fit's trajectories.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Outcome {
+    pub plans: f64,
+    pub in_20_weeks: f64,
+    pub over_52_weeks: f64,
+    pub in_6_weeks: f64,
+    pub undecided: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct YearFit {
+    pub target: Target,
+    pub capacity: f64,
+    pub model: Outcome,
+}
+
+/// Open cases at the end of the fit: stage, youngest and oldest age in weeks, mean count.
+pub type OpenBand = (usize, u32, u32, f64);
+
+#[derive(Debug, Clone)]
+pub struct PipelineFit {
+    pub oldest_first: f64,
+    pub decision_priority: f64,
+    /// Share of cases whose advice is held far longer (`late_share` of the advice stage).
+    pub late_share: f64,
+    pub years: Vec<YearFit>,
+    /// Effective capacity to carry on: the geometric mean of the last years' factors, and the
+    /// sd of the log factor from year to year.
+    pub level: f64,
+    pub sd: f64,
+    pub open: Vec<OpenBand>,
+    pub trajectories: usize,
+}
+
+/// Year-to-year sd of log capacity the own years are shrunk towards, with the weight of this
+/// many years [U: the spread of the fitted factors over the fixture authorities is 0.1-0.3].
+const SD_PRIOR: f64 = 0.2;
+const SD_PRIOR_YEARS: f64 = 2.0;
+/// Years whose factors make the level carried on.
+const LEVEL_YEARS: usize = 3;
+/// Grids of the three process choices, searched one at a time from the middle.
+const OLDEST_FIRST: [f64; 3] = [0.2, 0.5, 0.8];
+const DECISION_PRIORITY: [f64; 4] = [1.0, 4.0, 16.0, 64.0];
+const LATE_SHARE: [f64; 5] = [0.0, 0.05, 0.1, 0.2, 0.3];
+/// Most the year-to-year sd of log capacity carried on may be.
+const SD_MAX: f64 = 0.5;
+/// Range of the capacity factor searched.
+const CAPACITY_RANGE: (f64, f64) = (0.25, 4.0);
+/// How far each recorded figure may be from the model's before it counts against the fit as
+/// much as a whole unit: plans (log), and the three shares.
+const TOLERANCE: [f64; 4] = [0.1, 0.04, 0.03, 0.05];
+/// Ages (weeks) of the bands open cases are written in.
+const AGE_BANDS: [(u32, u32); 7] = [
+    (0, 6),
+    (7, 13),
+    (14, 20),
+    (21, 30),
+    (31, 52),
+    (53, 104),
+    (105, 260),
+];
+
+/// One trajectory of the fit: its casework and random stream.
+#[derive(Clone)]
+struct State {
+    pipeline: Pipeline,
+    rng: Rng,
+}
+
+/// Trajectories for a year's requests: enough that the shares are not noise, fewer for a big
+/// authority whose counts are already steady.
+fn trajectories(requests: f64) -> usize {
+    ((10_000.0 / requests.max(1.0)).ceil() as usize).clamp(1, 8)
+}
+
+/// Staff hours a week by role sized to the workload of a year with `requests` requests.
+fn sized_hours(requests: f64, refusal: f64, plan_rate: f64) -> [f64; N_ROLES] {
+    let agreed = requests * (1.0 - refusal);
+    workload_hours(requests, agreed, agreed * plan_rate)
+}
+
+struct Run<'a> {
+    targets: &'a [Target],
+    plan_rate: f64,
+    clock: Clock,
+    /// First week of each target year (the fit starts a year before the first, to fill the
+    /// pipeline).
+    year_start: Vec<usize>,
+    need: [[f64; N_ROLES]; 3],
+    season: [f64; 12],
+}
+
+impl Run<'_> {
+    /// Step `states` through weeks `from..to` of target year `y` at capacity factor `c`,
+    /// returning the year's outcome (from its own weeks only).
+    fn year(
+        &self,
+        states: &mut [State],
+        y: usize,
+        from: usize,
+        to: usize,
+        c: f64,
+    ) -> Result<Outcome, Broken> {
+        let t = &self.targets[y];
+        // Staff follow demand six months on: sized to the mean of this year's and last year's.
+        let last = if y > 0 {
+            self.targets[y - 1].requests
+        } else {
+            t.requests
+        };
+        let hours =
+            sized_hours(0.5 * (t.requests + last), t.refusal, self.plan_rate).map(|h| h * c);
+        let own = self.year_start[y];
+        let sums: Vec<[f64; 6]> = states
+            .par_iter_mut()
+            .map(|st| -> Result<[f64; 6], Broken> {
+                let mut flow = vec![0.0; s::N_SERIES];
+                let mut kept = [0.0; 6];
+                for w in from..to {
+                    if w == own {
+                        flow.iter_mut().for_each(|x| *x = 0.0);
+                    }
+                    let m = self.clock.week_month[w] as usize;
+                    let cal = self.clock.month(m).month as usize - 1;
+                    let lam = t.requests / WEEKS_PER_YEAR * self.season[cal];
+                    let requests = Poisson::new(lam.max(1e-9))
+                        .map(|p| p.sample(&mut st.rng) as u32)
+                        .unwrap_or(0);
+                    let week = Week {
+                        now: w as i32,
+                        requests,
+                        refusal: t.refusal,
+                        plan_rate: self.plan_rate,
+                        hours,
+                        team_hours: [0.0; N_ROLES],
+                        need: &self.need,
+                        plans: 0.0,
+                    };
+                    st.pipeline.week(&week, &mut flow, &mut st.rng)?;
+                }
+                kept[0] = flow[s::NEW_PLANS];
+                kept[1] = flow[s::PLANS_20W];
+                kept[2] = flow[s::PLANS_OVER_52W];
+                kept[3] = flow[s::DECISIONS];
+                kept[4] = flow[s::DECISIONS_6W];
+                kept[5] = f64::from(st.pipeline.stage_len(DECISION));
+                Ok(kept)
+            })
+            .collect::<Result<_, _>>()?;
+        let n = states.len() as f64;
+        let sum = |i: usize| sums.iter().map(|k| k[i]).sum::<f64>();
+        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+        Ok(Outcome {
+            plans: sum(0) / n,
+            in_20_weeks: ratio(sum(1), sum(0)),
+            over_52_weeks: ratio(sum(2), sum(0)),
+            in_6_weeks: ratio(sum(4), sum(3)),
+            undecided: sum(5) / n,
+        })
+    }
+}
+
+/// How far the model's year is from the record, in units of `TOLERANCE`, squared and summed.
+pub fn misfit(t: &Target, m: &Outcome) -> f64 {
+    let mut d = 0.0;
+    if let Some(x) = t.plans.filter(|x| *x > 0.0) {
+        d += ((m.plans.max(1.0) / x).ln() / TOLERANCE[0]).powi(2);
+    }
+    for (rec, model, tol) in [
+        (t.in_20_weeks, m.in_20_weeks, TOLERANCE[1]),
+        (t.over_52_weeks, m.over_52_weeks, TOLERANCE[2]),
+        (t.in_6_weeks, m.in_6_weeks, TOLERANCE[3]),
+    ] {
+        if let Some(r) = rec {
+            d += ((model - r) / tol).powi(2);
+        }
+    }
+    d
+}
+
+/// The capacity factor of one year that fits it best from the states at its start: a coarse
+/// grid in log capacity, then golden-section search between the best point's neighbours.
+/// Returns the factor, its misfit, its outcome and the states at the year's end.
+fn fit_year(
+    run: &Run<'_>,
+    states: &[State],
+    y: usize,
+    from: usize,
+    to: usize,
+) -> Result<(f64, f64, Outcome, Vec<State>), Broken> {
+    let (lo, hi) = (CAPACITY_RANGE.0.ln(), CAPACITY_RANGE.1.ln());
+    let mut best: Option<(f64, f64, Outcome, Vec<State>)> = None;
+    let mut eval = |lc: f64| -> Result<f64, Broken> {
+        let mut st = states.to_vec();
+        let out = run.year(&mut st, y, from, to, lc.exp())?;
+        let score = misfit(&run.targets[y], &out);
+        if best.as_ref().is_none_or(|b| score < b.1) {
+            best = Some((lc, score, out, st));
+        }
+        Ok(score)
+    };
+    const GRID: usize = 6;
+    let step = (hi - lo) / (GRID - 1) as f64;
+    let mut scores = [0.0; GRID];
+    for (i, sc) in scores.iter_mut().enumerate() {
+        *sc = eval(lo + step * i as f64)?;
+    }
+    let i = (0..GRID)
+        .min_by(|&a, &b| scores[a].total_cmp(&scores[b]))
+        .expect("a grid");
+    let centre = lo + step * i as f64;
+    let (mut a, mut b) = ((centre - step).max(lo), (centre + step).min(hi));
+    let g = 0.5 * (5f64.sqrt() - 1.0);
+    let (mut x1, mut x2) = (b - g * (b - a), a + g * (b - a));
+    let (mut f1, mut f2) = (eval(x1)?, eval(x2)?);
+    for _ in 0..6 {
+        if f1 < f2 {
+            b = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = b - g * (b - a);
+            f1 = eval(x1)?;
+        } else {
+            a = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = a + g * (b - a);
+            f2 = eval(x2)?;
+        }
+    }
+    let (lc, score, out, st) = best.expect("points were tried");
+    Ok((lc.exp(), score, out, st))
+}
+
+/// The three process choices a fit tries: indices into `OLDEST_FIRST`, `DECISION_PRIORITY`
+/// and `LATE_SHARE`.
+type Choice = [usize; 3];
+
+/// Every year fitted with the process choice `c`: the total misfit, the years, the end states.
+fn evaluate(
+    run: &Run<'_>,
+    c: Choice,
+    n: usize,
+    seed: u64,
+) -> Result<(f64, Vec<YearFit>, Vec<State>), Broken> {
+    let weeks = run.clock.n_weeks();
+    let late = LATE_SHARE[c[2]];
+    let params = Params {
+        min_weeks: PROCESS.min_weeks,
+        extra_weeks: PROCESS.extra_weeks,
+        late_share: [0.0, late, 0.0],
+        late_weeks: [0.0, LATE_WEEKS_DEFAULT, 0.0],
+        work_weeks: PROCESS.work_weeks,
+        priority: [
+            DECISION_PRIORITY[c[1]],
+            PROCESS.priority[1],
+            PROCESS.priority[2],
+        ],
+        oldest_first: OLDEST_FIRST[c[0]],
+        appeal_p: 0.03 * 0.6,
+        appeal_weeks: 20,
+        review_hours: 3.0,
+        review_reserved: HOURS.review_reserved,
+    };
+    let mut states: Vec<State> = (0..n)
+        .map(|i| {
+            let mut p = Pipeline::default();
+            p.reset(params.clone(), 10, weeks, 0.0);
+            State {
+                pipeline: p,
+                rng: stream(seed, i as u64, 7),
+            }
+        })
+        .collect();
+    let mut total = 0.0;
+    let mut years = Vec::new();
+    for y in 0..run.targets.len() {
+        // The first year also fills the empty pipeline over the year before it.
+        let from = if y == 0 { 0 } else { run.year_start[y] };
+        let to = run.year_start.get(y + 1).copied().unwrap_or(weeks);
+        let (capacity, score, model, st) = fit_year(run, &states, y, from, to)?;
+        total += score;
+        states = st;
+        years.push(YearFit {
+            target: run.targets[y].clone(),
+            capacity,
+            model,
+        });
+    }
+    Ok((total, years, states))
+}
+
+/// Fit the pipeline to `targets` (consecutive calendar years, each with its requests), with
+/// `plan_rate` plans per assessment: each process choice in turn moved to the neighbour on
+/// its grid that fits better, until none does. `None` when no year records a share to fit.
+pub fn fit(targets: &[Target], plan_rate: f64, seed: u64) -> Result<Option<PipelineFit>, Broken> {
+    let scored = targets
+        .iter()
+        .any(|t| t.in_20_weeks.is_some() || t.in_6_weeks.is_some() || t.over_52_weeks.is_some());
+    if targets.is_empty() || !scored {
+        return Ok(None);
+    }
+    let first = targets[0].year;
+    let months = 12 * (targets.len() + 1);
+    let clock = Clock::new(YearMonth::new(first - 1, 1), months);
+    let year_start: Vec<usize> = (0..targets.len())
+        .map(|y| clock.month_first_week[12 * (y + 1)] as usize)
+        .collect();
+    let season = {
+        let raw = [
+            1.05, 1.05, 1.10, 1.00, 1.05, 1.00, 1.10, 0.70, 0.90, 1.05, 1.05, 0.95,
+        ];
+        let mean = raw.iter().sum::<f64>() / 12.0;
+        raw.map(|x| x / mean)
+    };
+    let run = Run {
+        targets,
+        plan_rate,
+        clock,
+        year_start,
+        need: need(),
+        season,
+    };
+    let n = trajectories(targets.iter().map(|t| t.requests).fold(0.0, f64::max));
+    let sizes = [
+        OLDEST_FIRST.len(),
+        DECISION_PRIORITY.len(),
+        LATE_SHARE.len(),
+    ];
+    // Nothing past a year recorded: nothing to tell a late share by, so none.
+    let has_late = targets.iter().any(|t| t.over_52_weeks.is_some());
+    let mut at: Choice = [1, 1, usize::from(has_late)];
+    let mut tried = std::collections::BTreeMap::new();
+    let mut best = evaluate(&run, at, n, seed)?;
+    tried.insert(at, best.0);
+    let mut moved = true;
+    while moved {
+        moved = false;
+        for dim in 0..3 {
+            if dim == 2 && !has_late {
+                continue;
+            }
+            for step in [-1i64, 1] {
+                let i = at[dim] as i64 + step;
+                if i < 0 || i >= sizes[dim] as i64 {
+                    continue;
+                }
+                let mut c = at;
+                c[dim] = i as usize;
+                if tried.contains_key(&c) {
+                    continue;
+                }
+                let e = evaluate(&run, c, n, seed)?;
+                tried.insert(c, e.0);
+                if e.0 < best.0 {
+                    best = e;
+                    at = c;
+                    moved = true;
+                    break;
+                }
+            }
+        }
+    }
+    let (_, years, states) = best;
+    Ok(Some(summarise(
+        at,
+        years,
+        &states,
+        run.clock.n_weeks() as i32,
+    )))
+}
+
+/// The capacity to carry on and the open cases at the end.
+fn summarise(c: Choice, years: Vec<YearFit>, states: &[State], end: i32) -> PipelineFit {
+    let logs: Vec<f64> = years.iter().map(|y| y.capacity.ln()).collect();
+    let recent = &logs[logs.len().saturating_sub(LEVEL_YEARS)..];
+    let level = (recent.iter().sum::<f64>() / recent.len() as f64).exp();
+    // Changes from year to year, robustly (a median absolute change): one year of a backlog
+    // cleared by a one-off team is not the spread of every year.
+    let mut changes: Vec<f64> = logs.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
+    changes.sort_by(f64::total_cmp);
+    let own = if changes.is_empty() {
+        SD_PRIOR
+    } else {
+        // A change is the difference of two years: sd of one year = change sd / sqrt 2; the
+        // median absolute value of a normal is 0.674 sd.
+        changes[changes.len() / 2] / 0.674 / std::f64::consts::SQRT_2
+    };
+    let k = changes.len() as f64;
+    let sd = ((k * own * own + SD_PRIOR_YEARS * SD_PRIOR * SD_PRIOR) / (k + SD_PRIOR_YEARS))
+        .sqrt()
+        .min(SD_MAX);
+    let mut open = Vec::new();
+    for stage in 0..3 {
+        let mut counts = [0.0; AGE_BANDS.len()];
+        for st in states {
+            st.pipeline.each_open(stage, |rw, c| {
+                let age = (end - rw).max(0) as u32;
+                if let Some(b) = AGE_BANDS
+                    .iter()
+                    .position(|(lo, hi)| age >= *lo && age <= *hi)
+                {
+                    counts[b] += f64::from(c);
+                } else {
+                    counts[AGE_BANDS.len() - 1] += f64::from(c);
+                }
+            });
+        }
+        for (b, (lo, hi)) in AGE_BANDS.iter().enumerate() {
+            let mean = counts[b] / states.len() as f64;
+            if mean >= 0.5 {
+                open.push((stage, *lo, *hi, mean));
+            }
+        }
+    }
+    PipelineFit {
+        oldest_first: OLDEST_FIRST[c[0]],
+        decision_priority: DECISION_PRIORITY[c[1]],
+        late_share: LATE_SHARE[c[2]],
+        years,
+        level,
+        sd,
+        open,
+        trajectories: states.len(),
+    }
+}
