@@ -31,9 +31,10 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Runs of a setting unless the page asks for more or fewer: a change is redrawn in well
-/// under a second on two cores, and a probability is good to about ±3 points.
-pub const DEFAULT_RUNS: usize = 1000;
+/// Runs of a setting unless the page asks for more or fewer: on two busy cores a change is
+/// redrawn in about 0.7 s (a run of the BCP scenarios takes about 4 ms of one core), and a
+/// probability is good to about ±6 points; 1,000 runs (±3 points) take about 3 s.
+pub const DEFAULT_RUNS: usize = 300;
 /// Most runs a request may ask for (about 50 MB of trajectories each, kept per browser tab).
 pub const MAX_RUNS: usize = 5000;
 

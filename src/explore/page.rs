@@ -16,7 +16,7 @@ pub const SCRIPT: &str = include_str!("explore.js");
 const STYLE: &str = include_str!("explore.css");
 
 /// Run counts offered (the default and the cap are added).
-const RUNS: [usize; 5] = [250, 500, 1000, 2000, 5000];
+const RUNS: [usize; 5] = [100, 300, 1000, 2000, 5000];
 
 pub fn render(ex: &Explorer) -> String {
     let m = &ex.model;
