@@ -147,6 +147,19 @@ pub enum Command {
         #[arg(long)]
         tolerance: Option<f64>,
     },
+    /// What-ifs in the browser: a local web page whose controls come from the scenario, each
+    /// change run again on the same random numbers.
+    Explore {
+        scenario: PathBuf,
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+        /// Trajectories per setting (the page can change it, up to 5,000).
+        #[arg(long, default_value_t = crate::explore::DEFAULT_RUNS as u64, value_parser = clap::value_parser!(u64).range(10..=crate::explore::MAX_RUNS as u64))]
+        runs: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Write a model file for an authority (or England) fitted to DfE SEN2 data.
     Calibrate {
         /// Folder of DfE SEN2 CSV files (either release layout), or a folder of such folders.

@@ -57,8 +57,17 @@ pub fn compare(a: &Model, b: &Model, opts: &RunOptions, independent: bool) -> Re
 }
 
 fn paired_rows(a: &Results, b: &Results) -> Vec<Row> {
+    paired_rows_where(a, b, |_| true)
+}
+
+/// Per metric that `keep` picks (by name) and financial year, the paired difference B − A,
+/// trajectory by trajectory (the first runs of each where their counts differ).
+pub fn paired_rows_where(a: &Results, b: &Results, keep: impl Fn(&str) -> bool) -> Vec<Row> {
     let mut rows = Vec::new();
     for (k, m) in a.metrics.iter().enumerate() {
+        if !keep(&m.name) {
+            continue;
+        }
         for (y, p) in a.years.iter().enumerate() {
             let col = a.column(k, a.months.len() + y);
             let (va, vb) = (a.column_values(col), b.column_values(col));

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod compare;
 pub mod engine;
 pub mod error;
+pub mod explore;
 pub mod goalseek;
 pub mod model;
 pub mod outturn;

@@ -81,6 +81,7 @@ fn options(a: &RunArgs) -> anyhow::Result<RunOptions> {
         progress: !a.quiet,
         fixed: Vec::new(),
         max_monthly_runs: sendcast::run::MAX_MONTHLY_RUNS,
+        stop: None,
     })
 }
 
@@ -197,6 +198,23 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                 tolerance,
             )?;
             out!("{msg}");
+        }
+        Command::Explore {
+            scenario,
+            port,
+            runs,
+            seed,
+        } => {
+            let opts = sendcast::explore::Options {
+                scenario,
+                port,
+                runs: runs as usize,
+                seed,
+            };
+            sendcast::explore::explore(&opts, |url| {
+                outln!("sendcast explore: {url} (Ctrl-C to stop)");
+            })?;
+            outln!("sendcast explore: stopped");
         }
         Command::Validate { scenario } => {
             let model = sendcast::load_model(&scenario)?;

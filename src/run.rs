@@ -11,6 +11,8 @@ use crate::stats::stream::StreamSummary;
 use crate::stats::{self, Summary};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -24,6 +26,10 @@ pub struct RunOptions {
     /// Above this many runs, monthly values are summarised as they are run rather than kept
     /// for every trajectory (`Results::column_values` then has financial years only).
     pub max_monthly_runs: usize,
+    /// Set from another thread to stop early (`explore`: a newer setting supersedes this
+    /// run); the trajectories not yet run are then left at zero, so the results are to be
+    /// thrown away (see `stopped`).
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 /// Runs up to which every trajectory's monthly values are kept (about 32 KB a run at 10 years).
@@ -41,7 +47,15 @@ impl RunOptions {
             progress: false,
             fixed: Vec::new(),
             max_monthly_runs: MAX_MONTHLY_RUNS,
+            stop: None,
         }
+    }
+
+    /// Whether `stop` was set: the run ended early and its results are incomplete.
+    pub fn stopped(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
     }
 }
 
@@ -163,19 +177,42 @@ impl Results {
 
     /// Summaries of every column, in column order.
     pub fn summaries(&self) -> Vec<Summary> {
+        self.summaries_where(|_| true)
+    }
+
+    /// Summaries of the columns `keep` picks (by column index), in column order; the others
+    /// are left undefined (`Summary::is_defined` is false), for a reader that needs only some
+    /// (`explore` draws four metrics by month, and every metric by year).
+    pub fn summaries_where(&self, keep: impl Fn(usize) -> bool + Sync) -> Vec<Summary> {
         const BLOCK: usize = 64;
         let row_len = self.row_len();
         let n_blocks = row_len.div_ceil(BLOCK);
+        let (n_m, n_y, n_p) = (self.months.len(), self.years.len(), self.n_periods());
+        // The column of stored value `i` of a row.
+        let column = |i: usize| match self.monthly {
+            None => i,
+            Some(_) => (i / n_y) * n_p + n_m + i % n_y,
+        };
         let blocks: Vec<Vec<Summary>> = (0..n_blocks)
             .into_par_iter()
             .map(|b| {
                 let lo = b * BLOCK;
                 let hi = (lo + BLOCK).min(row_len);
+                if !(lo..hi).any(|i| keep(column(i))) {
+                    return vec![stats::summarise(&mut []); hi - lo];
+                }
                 let runs = self.values.len() / row_len;
                 let mut cols = vec![0.0; (hi - lo) * runs];
                 gather_columns(&self.values, row_len, lo, &mut cols);
                 (0..hi - lo)
-                    .map(|c| stats::summarise(&mut cols[c * runs..(c + 1) * runs]))
+                    .map(|c| {
+                        let col = &mut cols[c * runs..(c + 1) * runs];
+                        if keep(column(lo + c)) {
+                            stats::summarise(col)
+                        } else {
+                            stats::summarise(&mut [])
+                        }
+                    })
                     .collect()
             })
             .collect();
@@ -183,10 +220,20 @@ impl Results {
         let Some(monthly) = &self.monthly else {
             return stored;
         };
-        let (n_m, n_y) = (self.months.len(), self.years.len());
-        let mut all = Vec::with_capacity(self.metrics.len() * self.n_periods());
+        let mut all = Vec::with_capacity(self.metrics.len() * n_p);
         for k in 0..self.metrics.len() {
-            all.extend(monthly[k * n_m..(k + 1) * n_m].iter().map(|m| m.summary()));
+            all.extend(
+                monthly[k * n_m..(k + 1) * n_m]
+                    .iter()
+                    .enumerate()
+                    .map(|(m, s)| {
+                        if keep(k * n_p + m) {
+                            s.summary()
+                        } else {
+                            stats::summarise(&mut [])
+                        }
+                    }),
+            );
             all.extend_from_slice(&stored[k * n_y..(k + 1) * n_y]);
         }
         all
@@ -341,7 +388,7 @@ pub fn run_batch(
         n.max(1)
     };
     let mut done = 0;
-    while done < n {
+    while done < n && !opts.stopped() {
         let m = chunk.min(n - done);
         let rows = trajectories(model, opts, &results, first, done..done + m, bar)?;
         results.absorb(rows, opts.max_monthly_runs);
@@ -373,6 +420,9 @@ fn trajectories(
         .try_for_each_init(
             || (Scratch::default(), vec![0.0; series::N_SERIES * m_count]),
             |(scratch, raw), (i, row)| {
+                if opts.stopped() {
+                    return Ok(());
+                }
                 let i = range.start + i;
                 let index = (first + i) as u64;
                 let mut d = Draw::from_inputs(model, &inputs.ids, inputs.row(i), opts.seed, index);

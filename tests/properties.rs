@@ -16,6 +16,7 @@ fn compile_text(text: &str) -> Result<sendcast::model::Model, sendcast::error::I
     compile(&Loaded {
         table,
         files: vec![file],
+        switched_off: Vec::new(),
     })
 }
 

@@ -101,6 +101,11 @@ pub fn compile(loaded: &Loaded) -> InputResult<Model> {
             }
         }
     }
+    // Switched-off interventions were checked above and keep their numbers; they do not run.
+    let interventions = (interventions.into_iter().enumerate())
+        .filter(|(i, _)| !loaded.switched_off.contains(i))
+        .map(|(_, iv)| iv)
+        .collect();
     let correlation = super::correlation::compile(&top, &p)?;
     let history = super::history::compile(&top, start, start.plus_months(years * 12))?;
     Ok(Model {

@@ -52,7 +52,8 @@ fn is_nil(x: f64, unit: Unit) -> bool {
     }
 }
 
-fn signed(x: f64, unit: Unit) -> String {
+/// A difference with its sign and unit (`+£4.2m`, `−120`, `+12 points`).
+pub fn signed(x: f64, unit: Unit) -> String {
     if is_nil(x, unit) {
         amount(0.0, unit)
     } else if x > 0.0 {

@@ -186,7 +186,8 @@ fn tables(report: &Report<'_>, h: &mut String) {
     h.push_str("</section>\n");
 }
 
-fn probabilities(report: &Report<'_>, h: &mut String) {
+/// The chances of meeting targets by financial year, and the first year each is likely.
+pub fn probabilities(report: &Report<'_>, h: &mut String) {
     let r = report.results;
     h.push_str("<section id=\"probabilities\">\n<h2>Chances of meeting targets</h2>\n<div class=\"wide\"><table>\n<thead><tr><th></th>");
     for p in &r.years {

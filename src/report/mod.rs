@@ -76,7 +76,12 @@ pub const HEADLINE: [&str; 3] = [
 
 impl<'a> Report<'a> {
     pub fn new(results: &'a Results) -> Report<'a> {
-        let summaries = results.summaries();
+        Report::with_summaries(results, results.summaries())
+    }
+
+    /// The report of `results` from `summaries` of its columns (`Results::summaries`, or
+    /// `summaries_where` for a reader that needs only some).
+    pub fn with_summaries(results: &'a Results, summaries: Vec<Summary>) -> Report<'a> {
         let mut probabilities = Vec::new();
         for e in &EVENTS {
             let k = results.metric_index(e.metric).expect("event metric exists");
