@@ -9,8 +9,8 @@
 //! its desk (work in progress weighted by priority relative to `s`'s, over hours a week)
 //! finishes with hazard `1 / (work_weeks_s + L_s)` a week: `work_weeks` alone when the desk is
 //! empty, slowing in proportion as work piles up, so every stage keeps moving when swamped.
-//! Of a week's finished cases a share (`oldest_first`) are the oldest, the rest are any of the
-//! stage's cases. While a backlog team works, its hours go to cases past 20 weeks and the
+//! Decisions are made in date order; of a week's finished advice and drafting a share
+//! (`oldest_first`) are the oldest cases, the rest any of the stage's. While a backlog team works, its hours go to cases past 20 weeks and the
 //! permanent hours to newer ones; what either leaves goes to the other's cases.
 //! Case officers keep `reserved_share` of their hours for annual reviews, which also get the
 //! hours the assessments leave.
@@ -43,7 +43,8 @@ pub struct Params {
     pub work_weeks: [f64; 3],
     /// Weight of each stage's cases in sharing a desk (1 each: in proportion to hours needed).
     pub priority: [f64; 3],
-    /// Share of each week's finished cases that are the oldest.
+    /// Share of each week's finished advice and drafting that are the oldest cases (decisions
+    /// are all made in date order).
     pub oldest_first: f64,
     /// Chance a refusal is appealed and overturned, and the weeks that takes.
     pub appeal_p: f64,
@@ -210,7 +211,13 @@ impl Pipeline {
                     Class::Fresh => st.in_work() - st.overdue_in_work(now),
                 };
                 let k = binomial(n, p, rng);
-                let oldest = binomial(k, self.p.oldest_first, rng);
+                // Decisions are made in date order (panels); the casework of advice and drafting
+                // is shared, a share of it oldest first.
+                let oldest = if stage == DECISION {
+                    k
+                } else {
+                    binomial(k, self.p.oldest_first, rng)
+                };
                 within += st.complete(
                     class,
                     oldest,

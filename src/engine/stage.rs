@@ -4,12 +4,12 @@
 //! health and care, the 15-day consultations), then joins the stage's work in progress. How
 //! fast that work goes, and in what order, is `pipeline`'s: here a week's completions are taken
 //! from the work in progress, some oldest first and the rest at random among the cases of a
-//! class (all, overdue, or within 20 weeks). Cases are counted by request week in a Fenwick
-//! tree, so a case picked at random costs O(log weeks), not O(cases). No engine state.
+//! class (all, overdue, or within 20 weeks). Cases are counted by request week (`Buckets`), so
+//! a case picked at random costs a walk over block sums, not O(cases). No engine state.
 
 use super::binom::binomial;
+use super::buckets::Buckets;
 use super::draw::Rng;
-use super::fenwick::Fenwick;
 use super::geometric::Geometric;
 use rand::RngCore;
 
@@ -52,7 +52,7 @@ pub struct Stage {
     waiting: Vec<Vec<Waiting>>,
     n_waiting: u32,
     /// Work in progress by request week.
-    work: Fenwick,
+    work: Buckets,
     /// Work in progress by how long it has been in the stage, kept when `track_entry` (the
     /// advice clock: 6 weeks from being asked).
     entered: Recent,
@@ -74,7 +74,7 @@ impl Default for Stage {
             offset: 0,
             waiting: vec![Vec::new(); MAX_WAIT_WEEKS],
             n_waiting: 0,
-            work: Fenwick::default(),
+            work: Buckets::default(),
             entered: Recent::default(),
             track_entry: false,
             extra: Geometric::default(),
@@ -180,10 +180,11 @@ impl Recent {
     }
 }
 
-/// Whether `n` cases picked at random from `buckets` buckets are cheaper drawn bucket by bucket
-/// (a draw per bucket) than case by case (a walk down the tree, about 10 steps, per case).
+/// Whether `n` cases picked at random from `buckets` buckets holding cases are cheaper drawn
+/// bucket by bucket (a binomial draw each, about 20 instructions) than case by case (a walk
+/// over block sums and a block, about 40).
 fn bulk(n: u32, buckets: usize) -> bool {
-    n as usize * 12 > buckets
+    n as usize * 2 > buckets
 }
 
 /// Take `n` cases at random from buckets `lo..hi` of `tree`, which hold `have`: bucket by
@@ -191,7 +192,7 @@ fn bulk(n: u32, buckets: usize) -> bool {
 /// share still wanted), kept within what the buckets left can make up, so exactly `n` are
 /// taken, each case about equally likely. `f(bucket, count)` for each bucket that gave some.
 fn take_spread(
-    tree: &mut Fenwick,
+    tree: &mut Buckets,
     lo: usize,
     hi: usize,
     n: u32,
@@ -324,7 +325,11 @@ impl Stage {
             return;
         }
         let earliest = now + min_weeks.max(0);
-        let late = binomial(count, self.late_share, rng);
+        let late = if self.late_share > 0.0 {
+            binomial(count, self.late_share, rng)
+        } else {
+            0
+        };
         let mut groups = std::mem::take(&mut self.groups);
         groups.clear();
         self.extra.split(count - late, rng, &mut groups);
@@ -395,8 +400,13 @@ impl Stage {
         rng: &mut Rng,
     ) -> u32 {
         let (lo, hi) = self.range(class, now);
-        let first = self.work.before(lo);
-        let mut have = self.work.before(hi) - first;
+        let (first, mut have) = match class {
+            Class::All => (0, self.work.total()),
+            _ => {
+                let first = self.work.before(lo);
+                (first, self.work.before(hi) - first)
+            }
+        };
         let oldest = oldest.min(have);
         let random = random.min(have - oldest);
         let n = oldest + random;
@@ -405,18 +415,37 @@ impl Stage {
         }
         let start = done.len();
         let mut left = oldest;
+        let mut i = lo;
         while left > 0 {
-            let i = self.work.find(first);
+            i = self
+                .work
+                .next_nonempty(i)
+                .expect("the class holds the cases asked for");
             let k = left.min(self.work.count(i));
             self.work.take(i, k).expect("the bucket holds k");
             push_done(done, i as i32 - self.offset, k);
             left -= k;
         }
         have -= oldest;
-        if bulk(random, hi - lo) {
-            take_spread(&mut self.work, lo, hi, random, have, rng, |i, k| {
-                push_done(done, i as i32 - self.offset, k);
-            });
+        // No case is requested after `now`: the class's buckets that can hold cases.
+        let live_hi = hi.min(self.bucket(now) + 1);
+        let live_lo = if random > 0 {
+            self.work.next_nonempty(lo).unwrap_or(live_hi).min(live_hi)
+        } else {
+            live_hi
+        };
+        if bulk(random, live_hi - live_lo) {
+            take_spread(
+                &mut self.work,
+                live_lo,
+                live_hi,
+                random,
+                have,
+                rng,
+                |i, k| {
+                    push_done(done, i as i32 - self.offset, k);
+                },
+            );
         } else {
             self.picks.clear();
             for _ in 0..random {
@@ -504,7 +533,7 @@ mod tests {
             s.place(1, 2, 0);
             s.place(2, 7, 0);
             let mut done = Vec::new();
-            s.complete(Class::All, 0, 1, 0, 6, &mut done, &mut r);
+            s.complete(Class::All, 0, 1, 5, 6, &mut done, &mut r);
             hits[done[0].request_week as usize] += 1;
         }
         for (h, share) in hits.iter().zip([0.1, 0.2, 0.7]) {
@@ -527,8 +556,8 @@ mod tests {
             s.place(1, 30, 0);
             s.place(2, 60, 0);
             let mut done = Vec::new();
-            assert!(bulk(60, s.work.len()));
-            s.complete(Class::All, 0, 60, 0, 6, &mut done, &mut r);
+            assert!(bulk(60, 3));
+            s.complete(Class::All, 0, 60, 5, 6, &mut done, &mut r);
             assert_eq!(done.iter().map(|d| d.count).sum::<u32>(), 60);
             for d in &done {
                 sums[d.request_week as usize] += f64::from(d.count);

@@ -129,7 +129,8 @@ pub struct Stage {
 /// Casework as a whole (see `engine::pipeline` for how hours become progress).
 #[derive(Debug, Clone)]
 pub struct Process {
-    /// Share of each week's finished cases that are the oldest (the rest: any case in the work).
+    /// Share of each week's finished advice and drafting that are the oldest cases (the rest:
+    /// any case in the work); decisions are made in date order.
     pub oldest_first: ParamId,
     /// Effective capacity: a factor on every role's statutory hours, drawn each year when
     /// uncertain (time lost or gained: sickness, systems, panels, how well work is organised).
