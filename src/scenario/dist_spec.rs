@@ -29,7 +29,7 @@ pub fn param_from_node(
                 return Err(InputError::new(
                     &node.loc,
                     name,
-                    format!("{x} is not allowed; expected {}", domain.what),
+                    format!("{} is not allowed; expected {}", fmt_num(x), domain.what),
                 ));
             }
             Param {
@@ -332,6 +332,10 @@ fn choice(sec: &Section<'_>, node: &Node) -> InputResult<(Dist, String, f64, f64
 pub fn fmt_num(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    // Beyond any count or amount in pounds a file holds: powers of ten, not 300 digits.
+    if x.abs() >= 1e15 {
+        return format!("{x:e}");
     }
     let s = format!("{x:.6}");
     let s = s.trim_end_matches('0').trim_end_matches('.');

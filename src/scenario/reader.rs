@@ -126,7 +126,11 @@ impl<'a> Section<'a> {
             return Err(InputError::new(
                 &node.loc,
                 self.key(key),
-                format!("{x} is not allowed; expected {}", domain.what),
+                format!(
+                    "{} is not allowed; expected {}",
+                    super::dist_spec::fmt_num(x),
+                    domain.what
+                ),
             ));
         }
         Ok(x)
