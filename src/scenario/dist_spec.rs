@@ -122,6 +122,16 @@ fn dist_from_table(name: &str, node: &Node, domain: Domain) -> InputResult<Param
         }
         "lognormal" => {
             let (m, s) = (num("mean", Domain::POS)?, num("sd", Domain::NONNEG)?);
+            if s > 1e6 * m {
+                return Err(bad(
+                    "sd",
+                    format!(
+                        "{} is too wide for a mean of {}: a lognormal's sd may be at most 1,000,000 times its mean",
+                        fmt_num(s),
+                        fmt_num(m)
+                    ),
+                ));
+            }
             let sigma2 = (1.0 + (s / m).powi(2)).ln();
             let mu = m.ln() - sigma2 / 2.0;
             let d = if s > 0.0 {
