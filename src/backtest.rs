@@ -8,10 +8,28 @@ use crate::stats::quantile_sorted;
 use anyhow::{Context, Result};
 use std::path::Path;
 
-/// Metrics scored: the January census and two calendar-year flows.
+/// Counts scored: the January census and two calendar-year flows (`all` in the scores is these).
 pub const METRICS: [&str; 3] = ["ehcps", "requests", "new_plans"];
-/// Methods in the output: the model, then the naive baselines.
+/// Shares scored by calendar year, in percentage points.
+pub const SHARES: [&str; 2] = ["plans_within_20_weeks_pct", "decisions_within_6_weeks_pct"];
+/// Methods in the output for counts: the model, then the naive baselines.
 pub const METHODS: [&str; 4] = ["sendcast", "last_value", "last_growth", "linear_trend"];
+/// Methods for shares: the model, the last value and the mean of the last three years.
+pub const SHARE_METHODS: [&str; 3] = ["sendcast", "last_value", "mean_3_years"];
+
+/// Whether a metric is a share (scored in points, not relative error).
+fn is_share(metric: &str) -> bool {
+    SHARES.contains(&metric)
+}
+
+/// The methods that forecast a metric.
+fn methods(metric: &str) -> &'static [&'static str] {
+    if is_share(metric) {
+        &SHARE_METHODS
+    } else {
+        &METHODS
+    }
+}
 /// Points the linear-trend baseline is fitted on.
 const TREND_POINTS: usize = 5;
 
@@ -33,7 +51,10 @@ pub struct Row {
     pub actual: f64,
     /// P2.5, P10, P50, P90, P97.5 (a baseline's point forecast is its P50; the rest NaN).
     pub q: [f64; 5],
+    /// Absolute percentage error of the P50 (NaN for a share).
     pub ape: f64,
+    /// Absolute error of the P50 in the metric's unit (points for a share).
+    pub abs_error: f64,
     pub in_80: Option<bool>,
     pub in_95: Option<bool>,
     pub method: &'static str,
@@ -47,9 +68,27 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// The series of a metric: census years for `ehcps`, calendar years for flows.
+/// The series of a metric: census years for `ehcps`, calendar years for flows and shares
+/// (in %).
 fn series(area: &Area, metric: &str) -> Vec<(i32, f64)> {
+    let share = |n: Option<f64>, d: Option<f64>| match (n, d) {
+        (Some(n), Some(d)) if d > 0.0 => Some(100.0 * n / d),
+        _ => None,
+    };
     match metric {
+        "plans_within_20_weeks_pct" => area
+            .flows
+            .iter()
+            .filter_map(|(y, f)| share(f.issued_in_20_weeks, f.issued).map(|t| (*y, t)))
+            .collect(),
+        "decisions_within_6_weeks_pct" => area
+            .flows
+            .iter()
+            .filter_map(|(y, f)| {
+                let d = f.decided_in_6_weeks.zip(f.decided_late).map(|(a, b)| a + b);
+                share(f.decided_in_6_weeks, d).map(|t| (*y, t))
+            })
+            .collect(),
         "ehcps" => area
             .census
             .iter()
@@ -84,6 +123,16 @@ fn label(metric: &str, year: i32) -> String {
     } else {
         year.to_string()
     }
+}
+
+/// Point forecasts of a share's baselines: the last value and the mean of the last three.
+fn share_baselines(points: &[(i32, f64)]) -> [Option<f64>; 2] {
+    let Some(&(_, lv)) = points.last() else {
+        return [None; 2];
+    };
+    let tail = &points[points.len().saturating_sub(3)..];
+    let mean = tail.iter().map(|p| p.1).sum::<f64>() / tail.len() as f64;
+    [Some(lv), Some(mean)]
 }
 
 /// Point forecasts of the naive baselines for `year`, from points up to `last`.
@@ -140,6 +189,7 @@ pub fn backtest(
         };
         let actuals: Vec<(&'static str, usize, i32, f64)> = METRICS
             .iter()
+            .chain(&SHARES)
             .flat_map(|&m| {
                 let s = series(area, m);
                 (1..=opts.horizon).filter_map(move |h| {
@@ -147,7 +197,7 @@ pub fn backtest(
                     s.iter().find(|p| p.0 == y).map(|p| (m, h, y, p.1))
                 })
             })
-            .filter(|a| a.3 > 0.0)
+            .filter(|a| a.3 > 0.0 || is_share(a.0))
             .collect();
         if actuals.is_empty() {
             skipped.push(skip(format!(
@@ -178,15 +228,41 @@ pub fn backtest(
         )?;
         for (metric, h, year, actual) in actuals {
             let k = res.metric_index(metric).expect("metric exists");
+            let row_len = res.metrics.len() * res.n_periods();
             let mut v: Vec<f64> = if metric == "ehcps" {
                 res.column_values(res.column(k, 12 * h))
+            } else if is_share(metric) {
+                // A year's share is its events' share: each month weighted by its events.
+                let events = if metric == "plans_within_20_weeks_pct" {
+                    "new_plans"
+                } else {
+                    "decisions"
+                };
+                let e = res.metric_index(events).expect("metric exists");
+                res.values
+                    .chunks_exact(row_len)
+                    .filter_map(|r| {
+                        let (mut num, mut den) = (0.0, 0.0);
+                        for m in 12 * (h - 1)..12 * h {
+                            let (p, n) = (r[res.column(k, m)], r[res.column(e, m)]);
+                            if n > 0.0 && p.is_finite() {
+                                num += p * n;
+                                den += n;
+                            }
+                        }
+                        (den > 0.0).then(|| num / den)
+                    })
+                    .collect()
             } else {
                 let cols: Vec<usize> = (12 * (h - 1)..12 * h).map(|m| res.column(k, m)).collect();
                 res.values
-                    .chunks_exact(res.metrics.len() * res.n_periods())
+                    .chunks_exact(row_len)
                     .map(|r| cols.iter().map(|&c| r[c]).sum())
                     .collect()
             };
+            if v.is_empty() {
+                continue;
+            }
             v.sort_by(f64::total_cmp);
             let q = [0.025, 0.10, 0.50, 0.90, 0.975].map(|p| quantile_sorted(&v, p));
             // A forecast's row; a baseline's quantiles are NaN but its P50.
@@ -200,7 +276,12 @@ pub fn backtest(
                     period: label(metric, year),
                     actual,
                     q,
-                    ape: (q[2] - actual).abs() / actual,
+                    ape: if is_share(metric) {
+                        f64::NAN
+                    } else {
+                        (q[2] - actual).abs() / actual
+                    },
+                    abs_error: (q[2] - actual).abs(),
                     in_80: inside(q[1], q[3]),
                     in_95: inside(q[0], q[4]),
                     method,
@@ -211,13 +292,18 @@ pub fn backtest(
             let first = calibrate::first_year(area, opts.origin).unwrap_or(i32::MIN);
             let known: Vec<(i32, f64)> = series(area, metric)
                 .into_iter()
-                .filter(|p| p.0 >= first && p.0 <= last && p.1 > 0.0)
+                .filter(|p| p.0 >= first && p.0 <= last && (p.1 > 0.0 || is_share(metric)))
                 .collect();
-            for (i, b) in baselines(&known, year).into_iter().enumerate() {
+            let points: Vec<Option<f64>> = if is_share(metric) {
+                share_baselines(&known).to_vec()
+            } else {
+                baselines(&known, year).to_vec()
+            };
+            for (i, b) in points.into_iter().enumerate() {
                 if let Some(b) = b {
                     rows.push(scored(
                         [f64::NAN, f64::NAN, b, f64::NAN, f64::NAN],
-                        METHODS[i + 1],
+                        methods(metric)[i + 1],
                     ));
                 }
             }
@@ -226,13 +312,17 @@ pub fn backtest(
     Ok((rows, skipped))
 }
 
-/// Median absolute percentage error and interval coverage of a set of rows.
+/// Median absolute percentage error (counts) or absolute error in points (shares), bias and
+/// interval coverage of a set of rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Score {
     pub method: &'static str,
     pub metric: &'static str,
     pub n: usize,
     pub median_ape: f64,
+    /// Median absolute error in the metric's unit, and median signed error (P50 - actual).
+    pub median_abs_error: f64,
+    pub median_bias: f64,
     pub coverage_80: f64,
     pub coverage_95: f64,
 }
@@ -248,22 +338,31 @@ pub fn scores(rows: &[Row]) -> Vec<Score> {
             .or_default() += 1;
     }
     let common = |r: &Row| {
-        methods_per_case[&(r.la_code.as_str(), r.metric, r.period.as_str())] == METHODS.len()
+        methods_per_case[&(r.la_code.as_str(), r.metric, r.period.as_str())]
+            == methods(r.metric).len()
     };
     let mut out = Vec::new();
-    for method in METHODS {
-        for metric in METRICS.iter().copied().chain(["all"]) {
+    let mut methods_all: Vec<&'static str> = METHODS.to_vec();
+    methods_all.extend(SHARE_METHODS.iter().filter(|m| !METHODS.contains(m)));
+    for method in methods_all {
+        for metric in METRICS.iter().copied().chain(["all"]).chain(SHARES) {
+            // `all`: every count together (shares are in other units).
             let sel: Vec<&Row> = rows
                 .iter()
                 .filter(|r| {
-                    r.method == method && (metric == "all" || r.metric == metric) && common(r)
+                    r.method == method
+                        && (r.metric == metric || (metric == "all" && !is_share(r.metric)))
+                        && common(r)
                 })
                 .collect();
             if sel.is_empty() {
                 continue;
             }
-            let mut apes: Vec<f64> = sel.iter().map(|r| r.ape).collect();
-            apes.sort_by(f64::total_cmp);
+            let median_of = |f: &dyn Fn(&Row) -> f64| {
+                let mut v: Vec<f64> = sel.iter().map(|r| f(r)).collect();
+                v.sort_by(f64::total_cmp);
+                quantile_sorted(&v, 0.5)
+            };
             let cov = |f: fn(&Row) -> Option<bool>| {
                 let v: Vec<bool> = sel.iter().filter_map(|r| f(r)).collect();
                 if v.is_empty() {
@@ -276,7 +375,13 @@ pub fn scores(rows: &[Row]) -> Vec<Score> {
                 method,
                 metric,
                 n: sel.len(),
-                median_ape: quantile_sorted(&apes, 0.5),
+                median_ape: if is_share(metric) {
+                    f64::NAN
+                } else {
+                    median_of(&|r| r.ape)
+                },
+                median_abs_error: median_of(&|r| r.abs_error),
+                median_bias: median_of(&|r| r.q[2] - r.actual),
                 coverage_80: cov(|r| r.in_80),
                 coverage_95: cov(|r| r.in_95),
             });
@@ -290,8 +395,21 @@ pub fn write(dir: &Path, rows: &[Row], scores: &[Score], skipped: &[Skipped]) ->
     use crate::report::num;
     let mut w = csv::Writer::from_path(dir.join("backtest.csv"))?;
     w.write_record([
-        "la_code", "la_name", "metric", "period", "actual", "p2_5", "p10", "p50", "p90", "p97_5",
-        "ape", "in_80", "in_95", "method",
+        "la_code",
+        "la_name",
+        "metric",
+        "period",
+        "actual",
+        "p2_5",
+        "p10",
+        "p50",
+        "p90",
+        "p97_5",
+        "ape",
+        "in_80",
+        "in_95",
+        "method",
+        "abs_error",
     ])?;
     let b = |x: Option<bool>| x.map_or(String::new(), |b| b.to_string());
     for r in rows {
@@ -303,7 +421,18 @@ pub fn write(dir: &Path, rows: &[Row], scores: &[Score], skipped: &[Skipped]) ->
             num(r.actual),
         ];
         rec.extend(r.q.iter().map(|&x| num(x)));
-        rec.extend([num(r.ape), b(r.in_80), b(r.in_95), r.method.to_string()]);
+        let ape = if r.ape.is_nan() {
+            String::new()
+        } else {
+            num(r.ape)
+        };
+        rec.extend([
+            ape,
+            b(r.in_80),
+            b(r.in_95),
+            r.method.to_string(),
+            num(r.abs_error),
+        ]);
         w.write_record(&rec)?;
     }
     w.flush()?;
@@ -315,15 +444,20 @@ pub fn write(dir: &Path, rows: &[Row], scores: &[Score], skipped: &[Skipped]) ->
         "median_ape",
         "coverage_80",
         "coverage_95",
+        "median_abs_error",
+        "median_bias",
     ])?;
+    let opt = |x: f64| if x.is_nan() { String::new() } else { num(x) };
     for s in scores {
         w.write_record([
             s.method.to_string(),
             s.metric.to_string(),
             s.n.to_string(),
-            num(s.median_ape),
-            num(s.coverage_80),
-            num(s.coverage_95),
+            opt(s.median_ape),
+            opt(s.coverage_80),
+            opt(s.coverage_95),
+            num(s.median_abs_error),
+            num(s.median_bias),
         ])?;
     }
     w.flush()?;
@@ -339,8 +473,8 @@ pub fn write(dir: &Path, rows: &[Row], scores: &[Score], skipped: &[Skipped]) ->
 /// The printed summary.
 pub fn table(scores: &[Score]) -> String {
     let mut s = format!(
-        "{:<14} {:<10} {:>6} {:>11} {:>8} {:>8}\n",
-        "method", "metric", "n", "median APE", "in 80%", "in 95%"
+        "{:<14} {:<28} {:>6} {:>11} {:>12} {:>8} {:>8}\n",
+        "method", "metric", "n", "median APE", "median error", "in 80%", "in 95%"
     );
     let pc = |x: f64| {
         if x.is_nan() {
@@ -350,12 +484,18 @@ pub fn table(scores: &[Score]) -> String {
         }
     };
     for sc in scores {
+        let err = if is_share(sc.metric) {
+            format!("{:.1} pts", sc.median_abs_error)
+        } else {
+            "-".to_string()
+        };
         s += &format!(
-            "{:<14} {:<10} {:>6} {:>11} {:>8} {:>8}\n",
+            "{:<14} {:<28} {:>6} {:>11} {:>12} {:>8} {:>8}\n",
             sc.method,
             sc.metric,
             sc.n,
             pc(sc.median_ape),
+            err,
             pc(sc.coverage_80),
             pc(sc.coverage_95)
         );
