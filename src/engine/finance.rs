@@ -237,6 +237,19 @@ impl Finance {
         let expenditure = expenditure.max(0.0);
         self.cumulative += income - expenditure;
         let mut service_cost: f64 = staff.roles.iter().map(|r| r.monthly_cost).sum();
+        for iv in &model.interventions {
+            if let Intervention::Efficiency {
+                from,
+                cost_per_year,
+                cost_until,
+                ..
+            } = iv.kind
+            {
+                if m >= from && m < cost_until {
+                    service_cost += d.year(cost_per_year, fy) / 12.0;
+                }
+            }
+        }
         if let Some(t) = &f.transport {
             service_cost += cl.total() * d.get(t.share) * self.transport[fy] / 12.0;
         }

@@ -64,6 +64,7 @@ fn hours_needed(model: &Model, d: &Draw, m: usize) -> [[f64; N_ROLES]; 3] {
             from,
             ramp_months,
             share,
+            ..
         } = iv.kind
         {
             if m >= from {

@@ -741,6 +741,8 @@ fn interventions(
                 "from",
                 "ramp_months",
                 "share",
+                "cost_per_year",
+                "until",
             ],
             _ => &["type", "name", "from", "until", "amount_per_year"],
         };
@@ -857,23 +859,32 @@ fn interventions(
                     share: s.param("share", Domain::PROB, p)?,
                 }
             }
-            "efficiency" => Intervention::Efficiency {
-                role: match s.opt("role") {
-                    None => None,
-                    Some(_) => Some(s.choice("role", &role_opts)?),
-                },
-                stage: match s.opt("stage") {
-                    None => None,
-                    Some(_) => Some(s.choice("stage", &stage_opts)?),
-                },
-                from: month("from")?,
-                ramp_months: ramp_months(&s, p)?,
-                share: s.param(
-                    "share",
-                    Domain::closed(0.0, 0.9, "a share of hours saved from 0 to 0.9"),
-                    p,
-                )?,
-            },
+            "efficiency" => {
+                let from = month("from")?;
+                Intervention::Efficiency {
+                    role: match s.opt("role") {
+                        None => None,
+                        Some(_) => Some(s.choice("role", &role_opts)?),
+                    },
+                    stage: match s.opt("stage") {
+                        None => None,
+                        Some(_) => Some(s.choice("stage", &stage_opts)?),
+                    },
+                    from,
+                    ramp_months: ramp_months(&s, p)?,
+                    share: s.param(
+                        "share",
+                        Domain::closed(0.0, 0.9, "a share of hours saved from 0 to 0.9"),
+                        p,
+                    )?,
+                    cost_per_year: s.param_or("cost_per_year", money, 0.0, p)?,
+                    cost_until: if s.has("until") {
+                        until("until", from)?
+                    } else {
+                        clock.months
+                    },
+                }
+            }
             k => {
                 let from = month("from")?;
                 let until = until("until", from)?;
@@ -919,7 +930,7 @@ fn ramp_months(s: &Section<'_>, p: &mut ParamTable) -> InputResult<ParamId> {
     )
 }
 
-const ALL_INTERVENTION_KEYS: [&str; 24] = [
+const ALL_INTERVENTION_KEYS: [&str; 25] = [
     "type",
     "name",
     "role",
@@ -944,6 +955,7 @@ const ALL_INTERVENTION_KEYS: [&str; 24] = [
     "amount_per_year",
     "line",
     "stage",
+    "cost_per_year",
 ];
 
 /// Month index of a dated key, which must fall inside the horizon (`until` may be its end).

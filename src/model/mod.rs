@@ -329,6 +329,10 @@ pub enum Intervention {
         from: usize,
         ramp_months: ParamId,
         share: ParamId,
+        /// What the change costs the General Fund a year (systems, a project team), from
+        /// `from` until `cost_until` (exclusive; the horizon's end when not given).
+        cost_per_year: ParamId,
+        cost_until: usize,
     },
     /// Lower high-needs spending per year over a period.
     Saving {
