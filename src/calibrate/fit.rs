@@ -57,9 +57,11 @@ pub struct PipelineFit {
     pub decision_priority: f64,
     /// Share of cases whose advice is held far longer (`late_share` of the advice stage).
     pub late_share: f64,
+    /// Weeks of work on an empty desk by stage.
+    pub work_weeks: [f64; 3],
     pub years: Vec<YearFit>,
-    /// Effective capacity to carry on: the geometric mean of the last years' factors, and the
-    /// sd of the log factor from year to year.
+    /// Effective capacity to carry on (`anchor` sets it; the last year's factor until then), and
+    /// the sd of the log factor from year to year.
     pub level: f64,
     pub sd: f64,
     pub open: Vec<OpenBand>,
@@ -70,14 +72,15 @@ pub struct PipelineFit {
 /// many years [U: the spread of the fitted factors over the fixture authorities is 0.1-0.3].
 const SD_PRIOR: f64 = 0.2;
 const SD_PRIOR_YEARS: f64 = 2.0;
-/// Years whose factors make the level carried on.
-const LEVEL_YEARS: usize = 3;
 /// Grids of the three process choices, searched one at a time from the middle.
 const OLDEST_FIRST: [f64; 3] = [0.2, 0.5, 0.8];
 const DECISION_PRIORITY: [f64; 4] = [1.0, 4.0, 16.0, 64.0];
 const LATE_SHARE: [f64; 5] = [0.0, 0.05, 0.1, 0.2, 0.3];
+/// Factors on advice's and drafting's weeks of work on an empty desk: a service slow in its
+/// ways of working (hand-offs, panels, quality checks) stays slow whatever its staff.
+const WORK_SCALE: [f64; 5] = [0.5, 1.0, 2.0, 4.0, 8.0];
 /// Most the year-to-year sd of log capacity carried on may be.
-const SD_MAX: f64 = 0.5;
+const SD_MAX: f64 = 0.35;
 /// Range of the capacity factor searched.
 const CAPACITY_RANGE: (f64, f64) = (0.25, 4.0);
 /// How far each recorded figure may be from the model's before it counts against the fit as
@@ -113,8 +116,8 @@ fn sized_hours(requests: f64, refusal: f64, plan_rate: f64) -> [f64; N_ROLES] {
     workload_hours(requests, agreed, agreed * plan_rate)
 }
 
-struct Run<'a> {
-    targets: &'a [Target],
+struct Run {
+    targets: Vec<Target>,
     plan_rate: f64,
     clock: Clock,
     /// First week of each target year (the fit starts a year before the first, to fill the
@@ -124,7 +127,7 @@ struct Run<'a> {
     season: [f64; 12],
 }
 
-impl Run<'_> {
+impl Run {
     /// Step `states` through weeks `from..to` of target year `y` at capacity factor `c`,
     /// returning the year's outcome (from its own weeks only).
     fn year(
@@ -216,7 +219,7 @@ pub fn misfit(t: &Target, m: &Outcome) -> f64 {
 /// grid in log capacity, then golden-section search between the best point's neighbours.
 /// Returns the factor, its misfit, its outcome and the states at the year's end.
 fn fit_year(
-    run: &Run<'_>,
+    run: &Run,
     states: &[State],
     y: usize,
     from: usize,
@@ -266,13 +269,19 @@ fn fit_year(
     Ok((lc.exp(), score, out, st))
 }
 
-/// The three process choices a fit tries: indices into `OLDEST_FIRST`, `DECISION_PRIORITY`
-/// and `LATE_SHARE`.
-type Choice = [usize; 3];
+/// The four process choices a fit tries: indices into `OLDEST_FIRST`, `DECISION_PRIORITY`,
+/// `LATE_SHARE` and `WORK_SCALE`.
+type Choice = [usize; 4];
+
+/// Weeks of work on an empty desk by stage for a choice.
+fn work_weeks(c: Choice) -> [f64; 3] {
+    let w = PROCESS.work_weeks;
+    [w[0], w[1] * WORK_SCALE[c[3]], w[2] * WORK_SCALE[c[3]]]
+}
 
 /// Every year fitted with the process choice `c`: the total misfit, the years, the end states.
 fn evaluate(
-    run: &Run<'_>,
+    run: &Run,
     c: Choice,
     n: usize,
     seed: u64,
@@ -284,7 +293,7 @@ fn evaluate(
         extra_weeks: PROCESS.extra_weeks,
         late_share: [0.0, late, 0.0],
         late_weeks: [0.0, LATE_WEEKS_DEFAULT, 0.0],
-        work_weeks: PROCESS.work_weeks,
+        work_weeks: work_weeks(c),
         priority: [
             DECISION_PRIORITY[c[1]],
             PROCESS.priority[1],
@@ -348,7 +357,7 @@ pub fn fit(targets: &[Target], plan_rate: f64, seed: u64) -> Result<Option<Pipel
         raw.map(|x| x / mean)
     };
     let run = Run {
-        targets,
+        targets: targets.to_vec(),
         plan_rate,
         clock,
         year_start,
@@ -360,17 +369,18 @@ pub fn fit(targets: &[Target], plan_rate: f64, seed: u64) -> Result<Option<Pipel
         OLDEST_FIRST.len(),
         DECISION_PRIORITY.len(),
         LATE_SHARE.len(),
+        WORK_SCALE.len(),
     ];
     // Nothing past a year recorded: nothing to tell a late share by, so none.
     let has_late = targets.iter().any(|t| t.over_52_weeks.is_some());
-    let mut at: Choice = [1, 1, usize::from(has_late)];
+    let mut at: Choice = [1, 1, usize::from(has_late), 1];
     let mut tried = std::collections::BTreeMap::new();
     let mut best = evaluate(&run, at, n, seed)?;
     tried.insert(at, best.0);
     let mut moved = true;
     while moved {
         moved = false;
-        for dim in 0..3 {
+        for dim in 0..4 {
             if dim == 2 && !has_late {
                 continue;
             }
@@ -396,19 +406,20 @@ pub fn fit(targets: &[Target], plan_rate: f64, seed: u64) -> Result<Option<Pipel
         }
     }
     let (_, years, states) = best;
-    Ok(Some(summarise(
-        at,
-        years,
-        &states,
-        run.clock.n_weeks() as i32,
-    )))
+    // Until `anchor` sets it in the model's own world: the last year's.
+    let level = years.last().map_or(1.0, |y| y.capacity);
+    Ok(Some(summarise(at, years, level, &states, run.clock.n_weeks() as i32)))
 }
 
 /// The capacity to carry on and the open cases at the end.
-fn summarise(c: Choice, years: Vec<YearFit>, states: &[State], end: i32) -> PipelineFit {
+fn summarise(
+    c: Choice,
+    years: Vec<YearFit>,
+    level: f64,
+    states: &[State],
+    end: i32,
+) -> PipelineFit {
     let logs: Vec<f64> = years.iter().map(|y| y.capacity.ln()).collect();
-    let recent = &logs[logs.len().saturating_sub(LEVEL_YEARS)..];
-    let level = (recent.iter().sum::<f64>() / recent.len() as f64).exp();
     // Changes from year to year, robustly (a median absolute change): one year of a backlog
     // cleared by a one-off team is not the spread of every year.
     let mut changes: Vec<f64> = logs.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
@@ -451,6 +462,7 @@ fn summarise(c: Choice, years: Vec<YearFit>, states: &[State], end: i32) -> Pipe
         oldest_first: OLDEST_FIRST[c[0]],
         decision_priority: DECISION_PRIORITY[c[1]],
         late_share: LATE_SHARE[c[2]],
+        work_weeks: work_weeks(c),
         years,
         level,
         sd,

@@ -1,6 +1,7 @@
 //! `sendcast calibrate`: a model file for one authority (or England) from the SEN2 series,
 //! using only data published up to a chosen January census.
 
+mod anchor;
 mod defaults;
 pub mod finance;
 pub mod fit;
@@ -418,7 +419,7 @@ pub fn calibrate(
     let finance = finance::fit(sen2, area, origin, horizon_years, finance::Source::Defaults)
         .map_err(|e| e.to_string())?;
 
-    Ok(Calibration {
+    let mut cal = Calibration {
         name: area.name.clone(),
         code: area.code.clone(),
         old_code: area.old_code.clone(),
@@ -458,7 +459,9 @@ pub fn calibrate(
         fit,
         fit_notes,
         finance,
-    })
+    };
+    anchor::anchor(&mut cal)?;
+    Ok(cal)
 }
 
 /// The calendar years the pipeline is fitted to: the last `FIT_YEARS` before `origin` with

@@ -386,7 +386,7 @@ fn process(s: &mut String, c: &Calibration) {
         "# national defaults [U] (README \"The assessment pipeline\"); {DEFAULT}."
     );
     let _ = writeln!(s, "[process]");
-    let (oldest, prio, late) = match &c.fit {
+    let (oldest, prio, late, work) = match &c.fit {
         Some(f) => {
             let _ = writeln!(
                 s,
@@ -399,7 +399,8 @@ fn process(s: &mut String, c: &Calibration) {
                 "# ({} trajectories): each year's effective capacity, a factor on staff sized to its workload, and",
                 f.trajectories
             );
-            let _ = writeln!(s, "# three process choices (oldest_first, the decision's priority, advice's late_share), so that plans");
+            let _ = writeln!(s, "# four process choices (oldest_first, the decision's priority, advice's late_share, and how many");
+            let _ = writeln!(s, "# weeks advice's and drafting's work takes on an empty desk), so that plans");
             let _ = writeln!(s, "# issued and the 20-week, over-a-year and 6-week");
             let _ = writeln!(
                 s,
@@ -430,12 +431,17 @@ fn process(s: &mut String, c: &Calibration) {
             }
             let _ = writeln!(
                 s,
-                "# Carried on: the last {} years' capacity (geometric mean), drawn each year with the sd of its log from",
-                f.years.len().min(3)
+                "# Carried on: the capacity ({:.2}) at which {}, from where the fit ends, with the demand at the start",
+                f.level, c.origin
             );
             let _ = writeln!(
                 s,
-                "# year to year (own years shrunk towards 0.2 with the weight of two)."
+                "# and staff sized to it, repeats {}'s recorded shares (timeliness persists: a year's best guess is",
+                c.origin - 1
+            );
+            let _ = writeln!(
+                s,
+                "# the last); drawn each year with the sd of its log from year to year (own years shrunk towards 0.2)."
             );
             let _ = writeln!(
                 s,
@@ -443,7 +449,7 @@ fn process(s: &mut String, c: &Calibration) {
                 f.level * (0.5 * f.sd * f.sd).exp(),
                 f.level * (0.5 * f.sd * f.sd).exp() * (f.sd * f.sd).exp_m1().sqrt()
             );
-            (f.oldest_first, f.decision_priority, f.late_share)
+            (f.oldest_first, f.decision_priority, f.late_share, f.work_weeks)
         }
         None => {
             let _ = writeln!(s, "# Nothing in the record to fit the casework to: capacity a national default [U], {DEFAULT}.");
@@ -452,7 +458,7 @@ fn process(s: &mut String, c: &Calibration) {
                 "capacity_factor = {{ dist = \"lognormal\", mean = {:.2}, sd = 0.2, min = 0.2, max = 5, per = \"year\" }}",
                 DEFAULT_CAPACITY
             );
-            (p.oldest_first, p.priority[0], 0.0)
+            (p.oldest_first, p.priority[0], 0.0, p.work_weeks)
         }
     };
     let _ = writeln!(s, "oldest_first = {oldest}");
@@ -471,7 +477,7 @@ fn process(s: &mut String, c: &Calibration) {
         let _ = writeln!(
             s,
             "[process.{stage}]\nmin_weeks = {}\nextra_weeks = {}\nwork_weeks = {}",
-            p.min_weeks[i], p.extra_weeks[i], p.work_weeks[i]
+            p.min_weeks[i], p.extra_weeks[i], work[i]
         );
         let w = if i == 0 { prio } else { p.priority[i] };
         if i == 1 {
