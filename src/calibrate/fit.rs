@@ -408,7 +408,13 @@ pub fn fit(targets: &[Target], plan_rate: f64, seed: u64) -> Result<Option<Pipel
     let (_, years, states) = best;
     // Until `anchor` sets it in the model's own world: the last year's.
     let level = years.last().map_or(1.0, |y| y.capacity);
-    Ok(Some(summarise(at, years, level, &states, run.clock.n_weeks() as i32)))
+    Ok(Some(summarise(
+        at,
+        years,
+        level,
+        &states,
+        run.clock.n_weeks() as i32,
+    )))
 }
 
 /// The capacity to carry on and the open cases at the end.

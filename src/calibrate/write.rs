@@ -400,7 +400,10 @@ fn process(s: &mut String, c: &Calibration) {
                 f.trajectories
             );
             let _ = writeln!(s, "# four process choices (oldest_first, the decision's priority, advice's late_share, and how many");
-            let _ = writeln!(s, "# weeks advice's and drafting's work takes on an empty desk), so that plans");
+            let _ = writeln!(
+                s,
+                "# weeks advice's and drafting's work takes on an empty desk), so that plans"
+            );
             let _ = writeln!(s, "# issued and the 20-week, over-a-year and 6-week");
             let _ = writeln!(
                 s,
@@ -449,7 +452,12 @@ fn process(s: &mut String, c: &Calibration) {
                 f.level * (0.5 * f.sd * f.sd).exp(),
                 f.level * (0.5 * f.sd * f.sd).exp() * (f.sd * f.sd).exp_m1().sqrt()
             );
-            (f.oldest_first, f.decision_priority, f.late_share, f.work_weeks)
+            (
+                f.oldest_first,
+                f.decision_priority,
+                f.late_share,
+                f.work_weeks,
+            )
         }
         None => {
             let _ = writeln!(s, "# Nothing in the record to fit the casework to: capacity a national default [U], {DEFAULT}.");
