@@ -3,6 +3,9 @@
 //! models (and random mutations of them) keep the engine's invariants for any seed: no count
 //! below zero or wrapped, the backlog within the open cases, shares within 0-100.
 
+mod common;
+
+use common::number_spans;
 use proptest::prelude::*;
 use sendcast::calibrate::{self, Calibration};
 use sendcast::engine::series as s;
@@ -181,33 +184,6 @@ proptest! {
             check_outputs(&c.name, &c.model, seed)?;
         }
     }
-}
-
-/// Byte offsets of the numbers outside comments (simple tokens of digits, '.', 'e').
-fn number_spans(text: &str) -> Vec<(usize, usize)> {
-    let b = text.as_bytes();
-    let mut spans = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'#' {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
-            continue;
-        }
-        if b[i].is_ascii_digit()
-            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b"_\"-".contains(&b[i - 1])))
-        {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.' || b[i] == b'e') {
-                i += 1;
-            }
-            spans.push((start, i));
-        } else {
-            i += 1;
-        }
-    }
-    spans
 }
 
 proptest! {

@@ -2,6 +2,9 @@
 //! engine keeps its invariants (conservation of plans and money, no negative counts,
 //! percentages in [0, 100], monotone quantiles) for any seed and perturbed inputs.
 
+mod common;
+
+use common::number_spans;
 use proptest::prelude::*;
 use sendcast::engine::series as s;
 use sendcast::model::compile::compile;
@@ -22,37 +25,6 @@ fn compile_text(text: &str) -> Result<sendcast::model::Model, sendcast::error::I
 
 fn bcp_text() -> String {
     std::fs::read_to_string("models/bcp.toml").unwrap()
-}
-
-/// Byte offsets of the numbers in a text (simple tokens of digits, '.', 'e', '-').
-fn number_spans(text: &str) -> Vec<(usize, usize)> {
-    let b = text.as_bytes();
-    let mut spans = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'#' {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
-            continue;
-        }
-        if b[i].is_ascii_digit()
-            && (i == 0
-                || !b[i - 1].is_ascii_alphanumeric()
-                    && b[i - 1] != b'_'
-                    && b[i - 1] != b'"'
-                    && b[i - 1] != b'-')
-        {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.' || b[i] == b'e') {
-                i += 1;
-            }
-            spans.push((start, i));
-        } else {
-            i += 1;
-        }
-    }
-    spans
 }
 
 proptest! {

@@ -1,5 +1,6 @@
 //! What several test files need: the `sendcast` command, a file's text read or a panic that
-//! names it, and a Chromium to render pages. Not every file uses each.
+//! names it, a Chromium to render pages, and where a model file's numbers are (to mutate
+//! them). Not every file uses each.
 #![allow(dead_code)]
 
 use assert_cmd::Command;
@@ -56,6 +57,38 @@ pub fn chromium_flags(profile: &Path) -> Vec<String> {
     .to_vec();
     v.push(format!("--user-data-dir={}", profile.display()));
     v
+}
+
+/// Byte offsets of the numbers outside comments in a model file's text (simple tokens of
+/// digits, '.', 'e' not inside a name, a string or after a minus).
+pub fn number_spans(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'#' {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if b[i].is_ascii_digit()
+            && (i == 0
+                || !b[i - 1].is_ascii_alphanumeric()
+                    && b[i - 1] != b'_'
+                    && b[i - 1] != b'"'
+                    && b[i - 1] != b'-')
+        {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.' || b[i] == b'e') {
+                i += 1;
+            }
+            spans.push((start, i));
+        } else {
+            i += 1;
+        }
+    }
+    spans
 }
 
 pub mod explore;

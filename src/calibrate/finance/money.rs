@@ -210,9 +210,8 @@ pub fn census_growth(area: &Area, origin: i32) -> f64 {
     }
 }
 
-/// The base year's lines as a compiled model computes them for `plans`, each input at its
-/// median: what `calibrate` and `finance` check against the recorded ones.
-pub fn modelled_base_year(model: &Model, plans: &[f64; N_SETTINGS]) -> [f64; N_LINES] {
+/// A compiled model's money at its own base year, each input at its median.
+pub fn model_medians(model: &Model) -> Money {
     let f = &model.finance;
     let v = |id: crate::model::ParamId| model.params.params[id.0 as usize].from_uniform(0.5);
     let mut np = [0.0; N_EXPENDITURE_LINES];
@@ -222,7 +221,7 @@ pub fn modelled_base_year(model: &Model, plans: &[f64; N_SETTINGS]) -> [f64; N_L
         }
     }
     np[OTHER_EXP] = v(f.other_expenditure);
-    let money = Money {
+    Money {
         cost: f.cost_per_plan.map(v),
         place: f.place_funding.map(v),
         academy: f.academy_share.map_or([0.0; 2], |a| a.map(v)),
@@ -232,8 +231,13 @@ pub fn modelled_base_year(model: &Model, plans: &[f64; N_SETTINGS]) -> [f64; N_L
             f.transfers.map_or(0.0, v),
             v(f.other_income),
         ],
-    };
-    money.lines(plans)
+    }
+}
+
+/// The base year's lines as a compiled model computes them for `plans`, each input at its
+/// median: what `calibrate` and `finance` check against the recorded ones.
+pub fn modelled_base_year(model: &Model, plans: &[f64; N_SETTINGS]) -> [f64; N_LINES] {
+    model_medians(model).lines(plans)
 }
 
 #[cfg(test)]

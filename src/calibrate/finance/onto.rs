@@ -4,7 +4,6 @@
 
 use super::{base_plans, from_file, FinanceCal, Money, Prior};
 use crate::calendar::{fy_label, YearMonth};
-use crate::engine::finance::{N_EXPENDITURE_LINES, OTHER_EXP};
 use crate::error::InputResult;
 use crate::model::history::Span;
 use crate::model::{Model, ParamId, N_SETTINGS};
@@ -50,24 +49,7 @@ fn model_money(model: &Model, fy: i32) -> (Money, Vec<(i32, f64, String)>) {
             )
         })
         .collect();
-    let mut np = [0.0; N_EXPENDITURE_LINES];
-    if let Some(ids) = f.not_per_plan {
-        for (l, id) in ids.iter().enumerate() {
-            np[l] = v(*id);
-        }
-    }
-    np[OTHER_EXP] = v(f.other_expenditure);
-    let mut money = Money {
-        cost: f.cost_per_plan.map(v),
-        place: f.place_funding.map(v),
-        academy: f.academy_share.map_or([0.0; 2], |a| a.map(v)),
-        not_per_plan: np,
-        income: [
-            v(f.hnb_income),
-            f.transfers.map_or(0.0, v),
-            v(f.other_income),
-        ],
-    };
+    let mut money = super::money::model_medians(model);
     let shift = fy - f.base_year;
     if shift != 0 {
         // One year of the model's own growth, forward or back.
