@@ -404,19 +404,17 @@ fn process(s: &mut String, c: &Calibration) {
                 s,
                 "# weeks advice's and drafting's work takes on an empty desk), so that plans"
             );
-            let _ = writeln!(s, "# issued and the 20-week, over-a-year and 6-week");
-            let _ = writeln!(
-                s,
-                "# shares come out as recorded. In-sample fit, recorded / model mean:"
-            );
-            let _ = writeln!(s, "#   year  capacity   plans issued   % in 20 weeks   % over a year   % decided in 6 weeks");
+            let _ = writeln!(s, "# issued and the 20-week, over-a-year and 6-week shares come out as recorded (requests undecided at");
+            let _ = writeln!(s, "# the year's end are shown, not fitted: SEN2 counts only that year's requests still undecided).");
+            let _ = writeln!(s, "# In-sample fit, recorded / model mean:");
+            let _ = writeln!(s, "#   year  capacity   plans issued   % in 20 weeks   % over a year   % decided in 6 weeks   undecided 31 Dec");
             for y in &f.years {
                 let t = &y.target;
                 let m = &y.model;
                 let rec = |x: Option<f64>, f: &dyn Fn(f64) -> String| x.map_or("-".to_string(), f);
                 let _ = writeln!(
                     s,
-                    "#   {}  {:>8.2}  {:>6} / {:<6.0} {:>6} / {:<6} {:>6} / {:<6} {:>6} / {:<6}",
+                    "#   {}  {:>8.2}  {:>6} / {:<6.0} {:>6} / {:<6} {:>6} / {:<6} {:>6} / {:<6}        {:>5} / {:<5.0}",
                     t.year,
                     y.capacity,
                     rec(t.plans, &|x| format!("{x:.0}")),
@@ -427,6 +425,8 @@ fn process(s: &mut String, c: &Calibration) {
                     pct1(m.over_52_weeks),
                     rec(t.in_6_weeks, &pct1),
                     pct1(m.in_6_weeks),
+                    rec(t.undecided, &|x| format!("{x:.0}")),
+                    m.undecided,
                 );
             }
             for n in &c.fit_notes {
