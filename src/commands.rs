@@ -80,6 +80,10 @@ pub fn calibrate(
     finance: Option<&Path>,
     out: &Path,
 ) -> Result<String> {
+    // A bad finance file is refused before the fit, not after it.
+    let outturn = finance
+        .map(crate::outturn::file::Outturn::read)
+        .transpose()?;
     let sen2 = Sen2::load(dir)?;
     let area = sen2.find(la).map_err(|m| arg_error(dir, "--la", m))?;
     let years = calibrate::census_years(area);
@@ -111,14 +115,13 @@ pub fn calibrate(
     })?;
     let mut cal = calibrate::calibrate(&sen2, area, origin, horizon, &pooled)
         .map_err(|m| arg_error(dir, "--until", m))?;
-    if let Some(path) = finance {
-        let o = crate::outturn::file::Outturn::read(path)?;
+    if let Some(o) = &outturn {
         cal.finance = calibrate::finance::fit(
             &sen2,
             area,
             origin,
             horizon,
-            calibrate::finance::Source::File(&o),
+            calibrate::finance::Source::File(o),
         )?;
     }
     let text = calibrate::to_toml(&cal, &sources(&sen2));

@@ -23,8 +23,17 @@ fn calibrated(la: &str, file: Option<&str>, dir: &Path) -> (finance::FinanceCal,
     let sen2 = Sen2::load(Path::new(SEN2)).unwrap();
     let area = sen2.find(la).unwrap();
     let origin = calibrate::latest_census(area).unwrap();
-    let pooled = calibrate::pooled(&sen2, origin).unwrap();
-    let mut cal = calibrate::calibrate(&sen2, area, origin, 10, &pooled).unwrap();
+    let fresh = || {
+        let pooled = calibrate::pooled(&sen2, origin).unwrap();
+        calibrate::calibrate(&sen2, area, origin, 10, &pooled).unwrap()
+    };
+    // England's fit (the slowest) is made once for the tests that use it.
+    static ENGLAND: std::sync::OnceLock<calibrate::Calibration> = std::sync::OnceLock::new();
+    let mut cal = if la == "England" {
+        ENGLAND.get_or_init(fresh).clone()
+    } else {
+        fresh()
+    };
     if let Some(f) = file {
         let o = Outturn::read(&Path::new(FINANCE).join(f)).unwrap();
         cal.finance = finance::fit(&sen2, area, origin, 10, finance::Source::File(&o)).unwrap();

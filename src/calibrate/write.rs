@@ -386,7 +386,7 @@ fn process(s: &mut String, c: &Calibration) {
         "# national defaults [U] (README \"The assessment pipeline\"); {DEFAULT}."
     );
     let _ = writeln!(s, "[process]");
-    let (oldest, prio, late, work) = match &c.fit {
+    let (oldest, prio, late, work, extra) = match &c.fit {
         Some(f) => {
             let _ = writeln!(
                 s,
@@ -399,10 +399,10 @@ fn process(s: &mut String, c: &Calibration) {
                 "# ({} trajectories): each year's effective capacity, a factor on staff sized to its workload, and",
                 f.trajectories
             );
-            let _ = writeln!(s, "# four process choices (oldest_first, the decision's priority, advice's late_share, and how many");
+            let _ = writeln!(s, "# five process choices (oldest_first, the decision's priority and extra weeks, advice's late_share,");
             let _ = writeln!(
                 s,
-                "# weeks advice's and drafting's work takes on an empty desk), so that plans"
+                "# and how many weeks advice's and drafting's work takes on an empty desk), so that plans"
             );
             let _ = writeln!(s, "# issued and the 20-week, over-a-year and 6-week shares come out as recorded (requests undecided at");
             let _ = writeln!(s, "# the year's end are shown, not fitted: SEN2 counts only that year's requests still undecided).");
@@ -457,6 +457,7 @@ fn process(s: &mut String, c: &Calibration) {
                 f.decision_priority,
                 f.late_share,
                 f.work_weeks,
+                f.extra_weeks,
             )
         }
         None => {
@@ -466,7 +467,13 @@ fn process(s: &mut String, c: &Calibration) {
                 "capacity_factor = {{ dist = \"lognormal\", mean = {:.2}, sd = 0.2, min = 0.2, max = 5, per = \"year\" }}",
                 DEFAULT_CAPACITY
             );
-            (p.oldest_first, p.priority[0], 0.0, p.work_weeks)
+            (
+                p.oldest_first,
+                p.priority[0],
+                0.0,
+                p.work_weeks,
+                p.extra_weeks,
+            )
         }
     };
     let _ = writeln!(s, "oldest_first = {oldest}");
@@ -485,7 +492,7 @@ fn process(s: &mut String, c: &Calibration) {
         let _ = writeln!(
             s,
             "[process.{stage}]\nmin_weeks = {}\nextra_weeks = {}\nwork_weeks = {}",
-            p.min_weeks[i], p.extra_weeks[i], work[i]
+            p.min_weeks[i], extra[i], work[i]
         );
         let w = if i == 0 { prio } else { p.priority[i] };
         if i == 1 {
