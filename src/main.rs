@@ -169,7 +169,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             out,
         } => {
             let opts = sendcast::backtest::Options {
-                origin,
+                origins: origin.0,
                 horizon: horizon as usize,
                 runs: runs as usize,
                 seed,

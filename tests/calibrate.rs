@@ -404,7 +404,12 @@ fn backtest_scores_the_model_and_the_baselines() {
             "in_80",
             "in_95",
             "method",
-            "abs_error"
+            "abs_error",
+            "origin",
+            "horizon",
+            "pit",
+            "interval_score_80",
+            "interval_score_95"
         ]
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
