@@ -45,10 +45,14 @@ pub struct RunArgs {
     /// Number of trajectories, or `auto` to add batches of 1,000 until --precision is reached.
     #[arg(long, default_value = "10000", value_parser = parse_runs)]
     pub runs: Runs,
-    /// With --runs auto: wanted half-width of the 95% interval of each headline mean, as a
-    /// share of the mean (0.01 = 1%).
+    /// With --runs auto: wanted half-width of the 95% interval of each headline count and
+    /// money mean, as a share of the mean (0.01 = 1%).
     #[arg(long, value_parser = parse_precision)]
     pub precision: Option<f64>,
+    /// With --runs auto: wanted half-width of the 95% interval of each headline percentage's
+    /// mean and each probability, in percentage points (default 1).
+    #[arg(long, value_parser = parse_points)]
+    pub precision_points: Option<f64>,
     /// Most trajectories --runs auto may use.
     #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(1000..=10_000_000))]
     pub max_runs: u64,
@@ -89,6 +93,23 @@ fn parse_precision(s: &str) -> Result<f64, String> {
         Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
         _ => Err(format!(
             "`{s}` is not allowed; expected a share between 0 and 1, e.g. 0.01 for 1%"
+        )),
+    }
+}
+
+/// The origins of a backtest, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origins(pub Vec<i32>);
+
+fn parse_origins(s: &str) -> Result<Origins, String> {
+    crate::backtest::origins::parse(s).map(Origins)
+}
+
+fn parse_points(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x <= 50.0 => Ok(x),
+        _ => Err(format!(
+            "`{s}` is not allowed; expected percentage points above 0 and at most 50, e.g. 1 for ±1 point"
         )),
     }
 }
@@ -206,11 +227,12 @@ pub enum Command {
         /// ... or every authority in the files.
         #[arg(long)]
         all: bool,
-        /// January census the forecasts start from (data after it is not used).
-        #[arg(long)]
-        origin: i32,
-        /// Years forecast (censuses origin+1.. and calendar years origin..).
-        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=10))]
+        /// January census(es) the forecasts start from (data after each is not used): a year
+        /// (2022), a range (2017..2022, inclusive) or a list (2017,2019,2022).
+        #[arg(long, value_parser = parse_origins)]
+        origin: Origins,
+        /// Years forecast (censuses origin+1.. and calendar years origin..), 1 to 5.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=crate::backtest::MAX_HORIZON as u64))]
         horizon: u64,
         /// Trajectories per authority.
         #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(20..=100_000))]

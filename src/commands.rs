@@ -210,6 +210,47 @@ pub fn goal_seek(
     Ok(goalseek::render(&s, &out))
 }
 
+/// Each origin must leave something to fit (requests for a pooled trend) and to score (a
+/// later census or year of flows).
+fn check_origins(sen2: &Sen2, dir: &Path, origins: &[i32]) -> Result<()> {
+    let years: Vec<i32> = sen2.england.census.keys().copied().collect();
+    let (Some(&a), Some(last)) = (years.first(), backtest::last_outcome_year(sen2)) else {
+        return Ok(());
+    };
+    let usable = |o: i32| calibrate::pooled(sen2, o).is_some();
+    let earliest = (a + 1..last).find(|&o| usable(o));
+    for &o in origins {
+        let why = if o <= a || o >= last {
+            Some(format!(
+                "{o} leaves nothing to fit or to score: the censuses run {a}-{}{}",
+                years.last().unwrap_or(&a),
+                sen2.england
+                    .flows
+                    .keys()
+                    .next_back()
+                    .map_or(String::new(), |f| format!(", the flows to {f}"))
+            ))
+        } else if !usable(o) {
+            Some(format!(
+                "{o} has too few years of requests before it to pool a trend (requests are \
+                 recorded from {}); the earliest origin these files allow is {}",
+                sen2.england
+                    .flows
+                    .iter()
+                    .find(|(_, f)| f.requests.is_some())
+                    .map_or("no year".to_string(), |(y, _)| y.to_string()),
+                earliest.map_or("none".to_string(), |e| e.to_string())
+            ))
+        } else {
+            None
+        };
+        if let Some(msg) = why {
+            return Err(arg_error(dir, "--origin", msg));
+        }
+    }
+    Ok(())
+}
+
 /// `sendcast backtest`: every area (or one), scored with the baselines; files written whole.
 pub fn backtest(dir: &Path, la: Option<&str>, opts: &Options, out: &Path) -> Result<String> {
     let sen2 = Sen2::load(dir)?;
@@ -217,19 +258,7 @@ pub fn backtest(dir: &Path, la: Option<&str>, opts: &Options, out: &Path) -> Res
         Some(q) => vec![sen2.find(q).map_err(|m| arg_error(dir, "--la", m))?],
         None => sen2.areas.iter().collect(),
     };
-    let years: Vec<i32> = sen2.england.census.keys().copied().collect();
-    if let (Some(&a), Some(&b)) = (years.first(), years.last()) {
-        if opts.origin <= a || opts.origin >= b {
-            return Err(arg_error(
-                dir,
-                "--origin",
-                format!(
-                    "{} leaves nothing to fit or to score: the censuses run {a}-{b}",
-                    opts.origin
-                ),
-            ));
-        }
-    }
+    check_origins(&sen2, dir, &opts.origins)?;
     let mut summary = String::new();
     crate::report::atomic_dir(out, |tmp| {
         let models = tmp.join("models");
@@ -245,15 +274,27 @@ pub fn backtest(dir: &Path, la: Option<&str>, opts: &Options, out: &Path) -> Res
             );
         }
         let scores = backtest::scores(&rows);
-        backtest::write(tmp, &rows, &scores, &skipped)?;
+        backtest::write(tmp, &rows, &scores, &skipped, &opts.origins)?;
         let n_areas = rows
             .iter()
             .map(|r| &r.la_code)
             .collect::<std::collections::BTreeSet<_>>()
             .len();
+        let from = match opts.origins.as_slice() {
+            [o] => format!("January {o}"),
+            v => format!(
+                "{} origins (January {})",
+                v.len(),
+                v.iter()
+                    .map(|o| o.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         summary = format!(
-            "Backtest from January {} over {} year(s): {} authorities scored, {} skipped (see skipped.csv)\n{}",
-            opts.origin,
+            "Backtest from {from} over {} year(s): {} authorities scored, {} skipped (see skipped.csv); \
+             pooled over origins below, each origin in scores.csv; IS = interval score (counts: \
+             share of the last value recorded at the origin)\n{}",
             opts.horizon,
             n_areas,
             skipped.len(),

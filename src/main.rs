@@ -8,7 +8,7 @@ use sendcast::error::InputError;
 use sendcast::model::sample::Sampling;
 use sendcast::model::Model;
 use sendcast::report::{self, Report};
-use sendcast::run::{run, run_until, Results, RunOptions};
+use sendcast::run::{run, run_until, Decider, Precision, Results, RunOptions, DEFAULT_POINTS};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -70,6 +70,11 @@ fn options(a: &RunArgs) -> anyhow::Result<RunOptions> {
         (Runs::Fixed(_), Some(_)) => bail!(UsageError("--precision goes with --runs auto".into())),
         _ => {}
     }
+    if a.precision_points.is_some() && a.runs != Runs::Auto {
+        bail!(UsageError(
+            "--precision-points goes with --runs auto".into()
+        ));
+    }
     let runs = match a.runs {
         Runs::Fixed(n) => n,
         Runs::Auto => a.max_runs as usize,
@@ -112,26 +117,55 @@ fn run_info<'a>(model: &'a Model, a: &RunArgs) -> report::RunInfo<'a> {
 fn simulate(model: &Model, a: &RunArgs, opts: &RunOptions) -> anyhow::Result<Results> {
     Ok(match (a.runs, a.precision) {
         (Runs::Auto, Some(p)) => {
-            let (r, reached) = run_until(model, opts, p, opts.runs)?;
+            let precision = Precision {
+                relative: p,
+                points: a.precision_points.unwrap_or(DEFAULT_POINTS),
+            };
+            let (r, reached) = run_until(model, opts, &precision, opts.runs)?;
             if !a.quiet {
+                let points = format!(
+                    "±{} percentage points for percentages and probabilities",
+                    precision.points
+                );
                 if reached {
                     outln!(
-                        "{}: precision {p} reached after {} runs",
+                        "{}: precision {p} reached after {} runs ({points})",
                         model.name,
                         r.runs
                     );
                 } else {
                     outln!(
-                        "{}: precision {p} NOT reached; stopped at --max-runs {}",
+                        "{}: precision {p} NOT reached ({points}); stopped at --max-runs {}",
                         model.name,
                         r.runs
                     );
+                }
+                if let Some(d) = r.auto.as_ref().and_then(|x| x.decided_by.as_ref()) {
+                    outln!("  decided by {}", describe_decider(d));
                 }
             }
             r
         }
         _ => run(model, opts)?,
     })
+}
+
+/// "plans_within_20_weeks_pct in 2026-27: ±0.98 points against ±1 allowed".
+fn describe_decider(d: &Decider) -> String {
+    let fmt = |x: f64| {
+        if d.rule == "points" {
+            format!("{x:.2} points")
+        } else {
+            report::num(x)
+        }
+    };
+    format!(
+        "{} in {}: 95% half-width ±{} against ±{} allowed",
+        d.metric,
+        d.period,
+        fmt(d.half_width),
+        fmt(d.allowed)
+    )
 }
 
 fn execute(cli: Cli) -> anyhow::Result<()> {
@@ -169,7 +203,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             out,
         } => {
             let opts = sendcast::backtest::Options {
-                origin,
+                origins: origin.0,
                 horizon: horizon as usize,
                 runs: runs as usize,
                 seed,

@@ -4,9 +4,9 @@
 mod common;
 
 use common::sendcast;
-use sendcast::calibrate;
 use sendcast::run::{run, RunOptions};
 use sendcast::sen2::{Area, Census, Sen2};
+use sendcast::{backtest, calibrate};
 use std::path::{Path, PathBuf};
 
 const FIXTURES: &str = "tests/fixtures/sen2";
@@ -162,15 +162,42 @@ fn calibrate_text(dir: &Path, la: &str, until: i32) -> String {
 
 #[test]
 fn until_uses_nothing_published_after_the_origin() {
-    let tmp = tempfile::tempdir().unwrap();
-    truncated_copy(2022, tmp.path());
-    for la in ["E06000058", "England", "E10000015"] {
-        let full = calibrate_text(Path::new(FIXTURES), la, 2022);
-        let cut = calibrate_text(tmp.path(), la, 2022);
-        assert_eq!(
-            full, cut,
-            "{la}: the model depends on data after January 2022"
+    // Each of backtest's origins: the model, and the baselines' intervals from their past
+    // errors, are the same without anything published after it.
+    for (origin, areas) in [
+        (2022, &["E06000058", "England", "E10000015"][..]),
+        (2019, &["England", "E10000015"][..]),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        truncated_copy(origin, tmp.path());
+        for la in areas {
+            let full = calibrate_text(Path::new(FIXTURES), la, origin);
+            let cut = calibrate_text(tmp.path(), la, origin);
+            assert_eq!(
+                full, cut,
+                "{la}: the model depends on data after January {origin}"
+            );
+        }
+        let (full, cut) = (load(), Sen2::load(tmp.path()).unwrap());
+        let (a, b) = (
+            backtest::Spreads::new(&full, origin, 5),
+            backtest::Spreads::new(&cut, origin, 5),
         );
+        let mut seen = 0;
+        for metric in backtest::METRICS.iter().chain(&backtest::SHARES) {
+            for method in backtest::METHODS.iter().chain(&backtest::SHARE_METHODS) {
+                for h in 1..=5 {
+                    assert_eq!(a.count(metric, method, h), b.count(metric, method, h));
+                    assert_eq!(
+                        a.interval(metric, method, h, 50.0),
+                        b.interval(metric, method, h, 50.0),
+                        "{metric} {method} {h}: the baseline's interval looks ahead of {origin}"
+                    );
+                    seen += a.count(metric, method, h);
+                }
+            }
+        }
+        assert!(seen > 0);
     }
 }
 
@@ -404,7 +431,12 @@ fn backtest_scores_the_model_and_the_baselines() {
             "in_80",
             "in_95",
             "method",
-            "abs_error"
+            "abs_error",
+            "origin",
+            "horizon",
+            "pit",
+            "interval_score_80",
+            "interval_score_95"
         ]
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();

@@ -288,6 +288,22 @@ fn compare_writes_paired_differences_beside_both_runs() {
         .assert()
         .code(2);
     sendcast()
+        .args([
+            "run",
+            "scenarios/bcp/baseline.toml",
+            "--precision-points",
+            "1",
+        ])
+        .assert()
+        .code(2);
+    for bad in ["0", "-1", "60", "one"] {
+        sendcast()
+            .args(["run", "scenarios/bcp/baseline.toml", "--runs", "auto"])
+            .args(["--precision", "0.02", "--precision-points", bad])
+            .assert()
+            .code(2);
+    }
+    sendcast()
         .args(["run", "scenarios/bcp/baseline.toml", "--sampling", "sobol"])
         .assert()
         .code(2);
@@ -314,6 +330,15 @@ fn latin_hypercube_and_auto_runs_from_the_command_line() {
         .success();
     let text = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     assert!(text.contains("precision 0.2 reached after"), "{text}");
+    assert!(text.contains("decided by "), "{text}");
     let json: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
     assert!(json["runs"].as_u64().unwrap() >= 1000);
+    // Which figure set the count, with the precisions asked.
+    let auto = &json["runs_auto"];
+    assert_eq!(auto["precision"], 0.2);
+    assert_eq!(auto["precision_points"], 1.0);
+    assert_eq!(auto["reached"], true);
+    let d = &auto["decided_by"];
+    assert!(d["metric"].is_string() && d["period"].is_string(), "{auto}");
+    assert!(d["half_width"].as_f64().unwrap() <= d["allowed"].as_f64().unwrap());
 }

@@ -3,7 +3,7 @@
 
 use sendcast::model::sample::{draw_batch, Sampling};
 use sendcast::model::Model;
-use sendcast::run::{run, run_batch, run_until, RunOptions};
+use sendcast::run::{run, run_batch, run_until, Precision, RunOptions};
 use sendcast::stats::sensitivity::spearman;
 use statrs::distribution::{ContinuousCDF, Normal};
 use std::path::Path;
@@ -121,16 +121,61 @@ fn sum_of_independent_normals_has_the_analytic_quantiles() {
 fn auto_runs_stop_when_the_precision_is_reached() {
     let m = model("tests/fixtures/normals.toml");
     let opts = RunOptions::new(0, 9);
-    let (res, reached) = run_until(&m, &opts, 0.1, 50_000).unwrap();
+    // Relative precision on the counts and money; points loose enough not to bind.
+    let p = Precision {
+        relative: 0.1,
+        points: 50.0,
+    };
+    let (res, reached) = run_until(&m, &opts, &p, 50_000).unwrap();
     assert!(reached);
     assert!(res.runs > 1000 && res.runs % 1000 == 0, "{} runs", res.runs);
-    assert!(res.precision_ratio(0.1) <= 1.0);
+    assert!(res.precision_ratio(&p) <= 1.0);
+    let auto = res.auto.as_ref().unwrap();
+    let d = auto.decided_by.as_ref().unwrap();
+    assert!(auto.reached && d.rule == "relative", "{d:?}");
+    assert!(d.half_width <= d.allowed);
     // One batch fewer was not enough.
     let fewer = run_batch(&m, &opts, 0, res.runs - 1000, None).unwrap();
-    assert!(fewer.precision_ratio(0.1) > 1.0);
+    assert!(fewer.precision_ratio(&p) > 1.0);
     // An impossible target stops at the cap and says so.
-    let (capped, reached) = run_until(&m, &opts, 1e-6, 2000).unwrap();
-    assert!(!reached && capped.runs == 2000);
+    let tight = Precision {
+        relative: 1e-6,
+        ..p
+    };
+    let (capped, reached) = run_until(&m, &opts, &tight, 2000).unwrap();
+    assert!(!reached && capped.runs == 2000 && !capped.auto.unwrap().reached);
+}
+
+#[test]
+fn auto_runs_judge_shares_in_points_and_stop_well_under_the_cap() {
+    let m = model("scenarios/bcp/baseline.toml");
+    let p = Precision {
+        relative: 0.1,
+        points: 4.0,
+    };
+    let (res, reached) = run_until(&m, &RunOptions::new(0, 1), &p, 50_000).unwrap();
+    // Judged by a share of its mean, the 20-week share near 0 (1-4% in the first years) would
+    // need some 6,000 runs at 10%, and at 2% the whole cap; in points it is within 4 points
+    // long before the backlog is within 10%.
+    assert!(reached && res.runs <= 4000, "{} runs", res.runs);
+    let d = res.auto.as_ref().unwrap().decided_by.clone().unwrap();
+    assert_eq!(
+        (d.metric.as_str(), d.rule),
+        ("assessment_backlog", "relative"),
+        "{d:?}"
+    );
+    let k = res.metric_index("plans_within_20_weeks_pct").unwrap();
+    let relative: f64 = (0..res.years.len())
+        .map(|y| {
+            let mut v = res.column_values(res.column(k, res.months.len() + y));
+            let s = sendcast::stats::summarise(&mut v);
+            1.96 * s.mean_se / s.mean.abs().max(1.0)
+        })
+        .fold(0.0, f64::max);
+    assert!(
+        relative > p.relative,
+        "the share met the relative rule too: {relative}"
+    );
 }
 
 #[test]

@@ -17,6 +17,30 @@ pub fn number(x: f64) -> Value {
     }
 }
 
+/// How `--runs auto` chose the count (null for a fixed count): the precisions asked, whether
+/// they were reached, and the figure that decided.
+fn runs_auto(r: &crate::run::Results) -> Value {
+    let Some(a) = &r.auto else {
+        return Value::Null;
+    };
+    let decided = a.decided_by.as_ref().map_or(Value::Null, |d| {
+        json!({
+            "metric": d.metric,
+            "period": d.period,
+            "half_width": number(d.half_width),
+            "allowed": number(d.allowed),
+            "rule": d.rule,
+        })
+    });
+    json!({
+        "precision": a.precision.relative,
+        "precision_points": a.precision.points,
+        "reached": a.reached,
+        "max_runs": a.max_runs,
+        "decided_by": decided,
+    })
+}
+
 pub fn write(
     report: &Report<'_>,
     model: &crate::model::Model,
@@ -57,6 +81,7 @@ pub fn write(
         "probabilities": probabilities,
         "finance_defaults": model.finance.defaults,
         "finance_note": super::headline::finance_defaults_note(model),
+        "runs_auto": runs_auto(r),
     });
     let text = serde_json::to_string_pretty(&doc)?;
     std::fs::write(path, text + "\n").with_context(|| format!("writing {}", path.display()))?;

@@ -1,6 +1,6 @@
 //! Charts of a run and of a comparison, as SVG (inlined in the HTML report) and PNG files:
 //! fans over time with the recorded history, deficit histograms, caseload by setting and a
-//! tornado of what drives the deficit.
+//! tornado of what drives the deficit; and the backtest's PIT histograms.
 //!
 //! ```text
 //! let charts = charts::charts(&report, &model)?;        // or charts::figures(..) for SVG only
@@ -12,6 +12,7 @@ pub mod canvas;
 pub mod compare;
 pub mod fan;
 pub mod histogram;
+pub mod pit;
 pub mod stacked;
 pub mod tornado;
 
@@ -32,6 +33,7 @@ pub use compare::{compare_charts, compare_figures};
 pub enum Plot {
     Fan(fan::Fan),
     Histogram(histogram::Histogram),
+    Pit(pit::Pit),
     Stacked(stacked::Stacked),
     Tornado(tornado::Tornado),
 }
@@ -44,6 +46,7 @@ impl Plot {
         match self {
             Plot::Fan(p) => p.draw(area),
             Plot::Histogram(p) => p.draw(area),
+            Plot::Pit(p) => p.draw(area),
             Plot::Stacked(p) => p.draw(area),
             Plot::Tornado(p) => p.draw(area),
         }

@@ -14,6 +14,9 @@ use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+mod auto;
+pub use auto::{run_until, AutoRuns, Decider, Precision, AUTO_BATCH, DEFAULT_POINTS};
+
 #[derive(Debug, Clone)]
 pub struct RunOptions {
     pub runs: usize,
@@ -119,6 +122,8 @@ pub struct Results {
     /// The uncertain inputs each trajectory drew, and their names.
     pub inputs: InputBatch,
     pub input_names: Vec<String>,
+    /// How `--runs auto` chose the count (None for a fixed count).
+    pub auto: Option<AutoRuns>,
 }
 
 impl Results {
@@ -374,6 +379,7 @@ pub fn run_batch(
             .map(|&i| model.params.params[i].name.clone())
             .collect(),
         inputs,
+        auto: None,
     };
     // Everything at once when every value is kept; else a chunk at a time, so only one
     // chunk's monthly values are held.
@@ -483,76 +489,4 @@ fn progress_bar(opts: &RunOptions) -> Option<ProgressBar> {
             .expect("valid template"),
     );
     Some(b)
-}
-
-/// Trajectories added per batch by `--runs auto`.
-pub const AUTO_BATCH: usize = 1000;
-
-impl Results {
-    fn extend(&mut self, more: Results, max_monthly_runs: usize) {
-        assert!(
-            more.monthly.is_none(),
-            "a batch of --runs auto keeps its months"
-        );
-        self.inputs.append(more.inputs);
-        self.absorb(more.values, max_monthly_runs);
-    }
-
-    /// Columns watched by `--runs auto`: each headline metric in every financial year.
-    fn headline_columns(&self) -> Vec<usize> {
-        let mut cols = Vec::new();
-        for name in crate::report::HEADLINE {
-            let k = self.metric_index(name).expect("headline metric exists");
-            cols.extend((0..self.years.len()).map(|y| self.column(k, self.months.len() + y)));
-        }
-        cols
-    }
-
-    /// Worst ratio of the 95% half-width of a headline mean to what `precision` allows
-    /// (relative to the mean, with a floor of one unit); done when <= 1.
-    pub fn precision_ratio(&self, precision: f64) -> f64 {
-        self.headline_columns()
-            .into_iter()
-            .map(|c| {
-                let mut v = self.column_values(c);
-                let s = stats::summarise(&mut v);
-                if s.n < 2 {
-                    return 0.0;
-                }
-                1.96 * s.mean_se / (precision * s.mean.abs().max(1.0))
-            })
-            .fold(0.0, f64::max)
-    }
-}
-
-/// Add batches of `AUTO_BATCH` trajectories until every headline mean is known to within
-/// `precision` (relative half-width of its 95% interval) or `max_runs` is reached.
-pub fn run_until(
-    model: &Model,
-    opts: &RunOptions,
-    precision: f64,
-    max_runs: usize,
-) -> Result<(Results, bool), RunError> {
-    let bar = progress_bar(&RunOptions {
-        runs: max_runs,
-        ..opts.clone()
-    });
-    // Each batch keeps its months; `extend` summarises them once there are too many runs.
-    let batch = RunOptions {
-        max_monthly_runs: usize::MAX,
-        ..opts.clone()
-    };
-    let mut results = run_batch(model, &batch, 0, AUTO_BATCH.min(max_runs), bar.as_ref())?;
-    results.absorb(Vec::new(), opts.max_monthly_runs);
-    let mut reached = results.precision_ratio(precision) <= 1.0;
-    while !reached && results.runs < max_runs {
-        let n = AUTO_BATCH.min(max_runs - results.runs);
-        let more = run_batch(model, &batch, results.runs, n, bar.as_ref())?;
-        results.extend(more, opts.max_monthly_runs);
-        reached = results.precision_ratio(precision) <= 1.0;
-    }
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    Ok((results, reached))
 }
