@@ -515,3 +515,69 @@ fn shipped_england_model_loads_and_runs() {
     let v = res.column_values(res.column(k, 12));
     assert!(v.iter().all(|&x| x > 638_745.0 && x < 800_000.0), "{v:?}");
 }
+
+/// A copy of the fixtures where `la_code`'s January `year` caseload in the 2025 release is scaled
+/// by `factor` in every row (a recording error, or what looks like a boundary change).
+fn scaled_census_copy(la_code: &str, year: &str, factor: f64, dir: &Path) {
+    for rel in ["reporting-year-2022", "reporting-year-2025"] {
+        std::fs::create_dir_all(dir.join(rel)).unwrap();
+        for e in std::fs::read_dir(Path::new(FIXTURES).join(rel)).unwrap() {
+            let p = e.unwrap().path();
+            let to = dir.join(rel).join(p.file_name().unwrap());
+            let census = rel == "reporting-year-2025"
+                && p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .contains("caseload");
+            if !census {
+                std::fs::copy(&p, &to).unwrap();
+                continue;
+            }
+            let mut rdr = csv::Reader::from_path(&p).unwrap();
+            let head = rdr.headers().unwrap().clone();
+            let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+            let (t, code, plans) = (col("time_period"), col("new_la_code"), col("ehcplans"));
+            let mut w = csv::Writer::from_path(&to).unwrap();
+            w.write_record(&head).unwrap();
+            for r in rdr.records() {
+                let r = r.unwrap();
+                let mut fields: Vec<String> = r.iter().map(str::to_string).collect();
+                if r[t] == *year && r[code] == *la_code {
+                    if let Ok(x) = r[plans].parse::<f64>() {
+                        fields[plans] = format!("{:.0}", x * factor);
+                    }
+                }
+                w.write_record(&fields).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn a_caseload_jump_read_as_a_boundary_change_is_said_with_the_way_round_it() {
+    // Newham's January 2025 census in the 2025 release is 1,199 plans after 2,705 a year before:
+    // calibrate uses only the data from the jump on, and then has no requests to fit.
+    let tmp = tempfile::tempdir().unwrap();
+    scaled_census_copy("E06000058", "202425", 0.4, tmp.path());
+    let out = tmp.path().join("bcp.toml");
+    let a = sendcast()
+        .args(["calibrate", "--sen2"])
+        .arg(tmp.path())
+        .args(["--la", "BCP", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.contains("reads as a boundary change") && err.contains("--until 2024"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written");
+    sendcast()
+        .args(["calibrate", "--sen2"])
+        .arg(tmp.path())
+        .args(["--la", "BCP", "--until", "2024", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+}

@@ -256,6 +256,30 @@ fn request_series(area: &Area, origin: i32) -> Vec<(i32, f64)> {
     trend::drop_spikes(&raw)
 }
 
+/// Why `area` has no requests to calibrate on at `origin`: none recorded, or none since a jump
+/// in its caseload that is read as a boundary change (`first` is where the series starts).
+fn no_requests(area: &Area, origin: i32, first: i32) -> String {
+    let total = |y: i32| area.census.get(&y).and_then(|c| c.total);
+    let jump = first
+        .checked_sub(1)
+        .and_then(|prev| Some((total(prev)?, total(first)?)));
+    match jump {
+        Some((before, after)) => format!(
+            "{} has no requests for assessment to calibrate on: its caseload moves from {before:.0} \
+             (January {}) to {after:.0} (January {first}), more than {BREAK_RATIO}x in a year, which \
+             calibrate reads as a boundary change, using only the data from {first} on; if that is \
+             a recording error, calibrate with --until {} to use the years before it",
+            area.name,
+            first - 1,
+            first - 1
+        ),
+        _ => format!(
+            "{} has no requests for assessment before {origin}",
+            area.name
+        ),
+    }
+}
+
 /// Calibrate `area` at the January census `origin` (flows of `origin - 1` and earlier).
 pub fn calibrate(
     sen2: &Sen2,
@@ -300,12 +324,9 @@ pub fn calibrate(
 
     // Demand.
     let requests = request_series(area, origin);
-    let &(last_year, last) = requests.last().ok_or_else(|| {
-        format!(
-            "{} has no requests for assessment before {origin}",
-            area.name
-        )
-    })?;
+    let &(last_year, last) = requests
+        .last()
+        .ok_or_else(|| no_requests(area, origin, first))?;
     if last_year < origin - 2 {
         return Err(format!(
             "{}'s requests stop in {last_year}, too long before {origin}",
