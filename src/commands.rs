@@ -218,7 +218,6 @@ fn check_origins(sen2: &Sen2, dir: &Path, origins: &[i32]) -> Result<()> {
         return Ok(());
     };
     let usable = |o: i32| calibrate::pooled(sen2, o).is_some();
-    let earliest = (a + 1..last).find(|&o| usable(o));
     for &o in origins {
         let why = if o <= a || o >= last {
             Some(format!(
@@ -239,7 +238,9 @@ fn check_origins(sen2: &Sen2, dir: &Path, origins: &[i32]) -> Result<()> {
                     .iter()
                     .find(|(_, f)| f.requests.is_some())
                     .map_or("no year".to_string(), |(y, _)| y.to_string()),
-                earliest.map_or("none".to_string(), |e| e.to_string())
+                (a + 1..last)
+                    .find(|&e| usable(e))
+                    .map_or("none".to_string(), |e| e.to_string())
             ))
         } else {
             None

@@ -8,7 +8,7 @@ use sendcast::error::InputError;
 use sendcast::model::sample::Sampling;
 use sendcast::model::Model;
 use sendcast::report::{self, Report};
-use sendcast::run::{run, run_until, Decider, Precision, Results, RunOptions, DEFAULT_POINTS};
+use sendcast::run::{run, run_until, Precision, Results, RunOptions, DEFAULT_POINTS};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -141,31 +141,13 @@ fn simulate(model: &Model, a: &RunArgs, opts: &RunOptions) -> anyhow::Result<Res
                     );
                 }
                 if let Some(d) = r.auto.as_ref().and_then(|x| x.decided_by.as_ref()) {
-                    outln!("  decided by {}", describe_decider(d));
+                    outln!("  decided by {d}");
                 }
             }
             r
         }
         _ => run(model, opts)?,
     })
-}
-
-/// "plans_within_20_weeks_pct in 2026-27: ±0.98 points against ±1 allowed".
-fn describe_decider(d: &Decider) -> String {
-    let fmt = |x: f64| {
-        if d.rule == "points" {
-            format!("{x:.2} points")
-        } else {
-            report::num(x)
-        }
-    };
-    format!(
-        "{} in {}: 95% half-width ±{} against ±{} allowed",
-        d.metric,
-        d.period,
-        fmt(d.half_width),
-        fmt(d.allowed)
-    )
 }
 
 fn execute(cli: Cli) -> anyhow::Result<()> {

@@ -118,38 +118,44 @@ fn a_boundary_change_starts_the_series_again() {
     assert_eq!(calibrate::first_year(&a, 2019), Some(2017));
 }
 
-/// Copy the fixtures keeping only what was published by January `origin`: censuses up to
-/// `origin`, flows up to `origin - 1`.
-fn truncated_copy(origin: i32, dir: &Path) {
+/// Copy the fixtures with each record of each file through `edit(release, file name, header,
+/// record)`: the fields to write, or `None` to leave the record out.
+fn edited_copy(
+    dir: &Path,
+    edit: impl Fn(&str, &str, &csv::StringRecord, &csv::StringRecord) -> Option<Vec<String>>,
+) {
     for rel in ["reporting-year-2022", "reporting-year-2025"] {
         std::fs::create_dir_all(dir.join(rel)).unwrap();
         for e in std::fs::read_dir(Path::new(FIXTURES).join(rel)).unwrap() {
             let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
             let mut rdr = csv::Reader::from_path(&p).unwrap();
             let head = rdr.headers().unwrap().clone();
-            let t = head.iter().position(|h| h == "time_period").unwrap();
-            let mut w = csv::Writer::from_path(dir.join(rel).join(p.file_name().unwrap())).unwrap();
+            let mut w = csv::Writer::from_path(dir.join(rel).join(&name)).unwrap();
             w.write_record(&head).unwrap();
             for r in rdr.records() {
-                let r = r.unwrap();
-                let tp = &r[t];
-                let keep = if tp.len() == 6 {
-                    tp[..4].parse::<i32>().unwrap() < origin
-                } else {
-                    tp.parse::<i32>().unwrap() < origin
-                        || (p
-                            .file_name()
-                            .unwrap()
-                            .to_string_lossy()
-                            .contains("caseload")
-                            && tp.parse::<i32>().unwrap() == origin)
-                };
-                if keep {
-                    w.write_record(&r).unwrap();
+                if let Some(fields) = edit(rel, &name, &head, &r.unwrap()) {
+                    w.write_record(&fields).unwrap();
                 }
             }
         }
     }
+}
+
+/// Copy the fixtures keeping only what was published by January `origin`: censuses up to
+/// `origin`, flows up to `origin - 1`.
+fn truncated_copy(origin: i32, dir: &Path) {
+    edited_copy(dir, |_, name, head, r| {
+        let t = head.iter().position(|h| h == "time_period").unwrap();
+        let tp = &r[t];
+        let keep = if tp.len() == 6 {
+            tp[..4].parse::<i32>().unwrap() < origin
+        } else {
+            tp.parse::<i32>().unwrap() < origin
+                || (name.contains("caseload") && tp.parse::<i32>().unwrap() == origin)
+        };
+        keep.then(|| r.iter().map(str::to_string).collect())
+    });
 }
 
 fn calibrate_text(dir: &Path, la: &str, until: i32) -> String {
@@ -519,38 +525,19 @@ fn shipped_england_model_loads_and_runs() {
 /// A copy of the fixtures where `la_code`'s January `year` caseload in the 2025 release is scaled
 /// by `factor` in every row (a recording error, or what looks like a boundary change).
 fn scaled_census_copy(la_code: &str, year: &str, factor: f64, dir: &Path) {
-    for rel in ["reporting-year-2022", "reporting-year-2025"] {
-        std::fs::create_dir_all(dir.join(rel)).unwrap();
-        for e in std::fs::read_dir(Path::new(FIXTURES).join(rel)).unwrap() {
-            let p = e.unwrap().path();
-            let to = dir.join(rel).join(p.file_name().unwrap());
-            let census = rel == "reporting-year-2025"
-                && p.file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .contains("caseload");
-            if !census {
-                std::fs::copy(&p, &to).unwrap();
-                continue;
-            }
-            let mut rdr = csv::Reader::from_path(&p).unwrap();
-            let head = rdr.headers().unwrap().clone();
-            let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    edited_copy(dir, |rel, name, head, r| {
+        let mut fields: Vec<String> = r.iter().map(str::to_string).collect();
+        if rel == "reporting-year-2025" && name.contains("caseload") {
+            let col = |n: &str| head.iter().position(|h| h == n).unwrap();
             let (t, code, plans) = (col("time_period"), col("new_la_code"), col("ehcplans"));
-            let mut w = csv::Writer::from_path(&to).unwrap();
-            w.write_record(&head).unwrap();
-            for r in rdr.records() {
-                let r = r.unwrap();
-                let mut fields: Vec<String> = r.iter().map(str::to_string).collect();
-                if r[t] == *year && r[code] == *la_code {
-                    if let Ok(x) = r[plans].parse::<f64>() {
-                        fields[plans] = format!("{:.0}", x * factor);
-                    }
+            if r[t] == *year && r[code] == *la_code {
+                if let Ok(x) = r[plans].parse::<f64>() {
+                    fields[plans] = format!("{:.0}", x * factor);
                 }
-                w.write_record(&fields).unwrap();
             }
         }
-    }
+        Some(fields)
+    });
 }
 
 #[test]

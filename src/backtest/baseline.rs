@@ -109,11 +109,10 @@ impl Spreads {
         Spreads { errors }
     }
 
-    fn get(&self, metric: &str, method: &str, h: usize) -> Option<&Vec<f64>> {
-        self.errors
-            .iter()
-            .find(|(k, _)| k.0 == metric && k.1 == method && k.2 == h)
-            .map(|(_, v)| v)
+    fn get<'a>(&'a self, metric: &'a str, method: &'a str, h: usize) -> Option<&'a Vec<f64>> {
+        // The keys' 'static names are looked up with shorter-lived ones (the map is covariant).
+        let errors: &'a HashMap<(&'a str, &'a str, usize), Vec<f64>> = &self.errors;
+        errors.get(&(metric, method, h))
     }
 
     /// How many past errors a baseline's interval at horizon `h` rests on.

@@ -19,21 +19,7 @@ pub fn sample(res: &Results, metric: &str, h: usize) -> Vec<f64> {
         } else {
             "decisions"
         };
-        let e = res.metric_index(events).expect("metric exists");
-        res.values
-            .chunks_exact(row_len)
-            .filter_map(|r| {
-                let (mut num, mut den) = (0.0, 0.0);
-                for m in 12 * (h - 1)..12 * h {
-                    let (p, n) = (r[res.column(k, m)], r[res.column(e, m)]);
-                    if n > 0.0 && p.is_finite() {
-                        num += p * n;
-                        den += n;
-                    }
-                }
-                (den > 0.0).then(|| num / den)
-            })
-            .collect()
+        res.weighted_share(metric, events, 12 * (h - 1)..12 * h)
     } else {
         let cols: Vec<usize> = (12 * (h - 1)..12 * h).map(|m| res.column(k, m)).collect();
         res.values

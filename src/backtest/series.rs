@@ -1,6 +1,7 @@
 //! What a backtest scores: each metric's recorded series, the year a horizon step lands on,
 //! and which methods forecast it.
 
+use crate::calibrate;
 use crate::sen2::Area;
 
 /// Counts scored: the January census and two calendar-year flows (`all` in the scores is these).
@@ -11,11 +12,6 @@ pub const SHARES: [&str; 2] = ["plans_within_20_weeks_pct", "decisions_within_6_
 pub const METHODS: [&str; 4] = ["sendcast", "last_value", "last_growth", "linear_trend"];
 /// Methods for shares: the model, the last value and the mean of the last three years.
 pub const SHARE_METHODS: [&str; 3] = ["sendcast", "last_value", "mean_3_years"];
-
-/// New plans in a year above this many times its requests are a recording error, as in
-/// calibrate (the 2025 release gives every Yorkshire and the Humber authority the region's
-/// 6,078 for 2022): neither fitted, forecast from, nor scored.
-const PLANS_PER_REQUEST_MAX: f64 = 2.5;
 
 /// Whether a metric is a share (scored in points, not relative error).
 pub fn is_share(metric: &str) -> bool {
@@ -66,9 +62,10 @@ pub fn series(area: &Area, metric: &str) -> Vec<(i32, f64)> {
             .flows
             .iter()
             .filter(|(_, f)| {
+                // A recording error (see `calibrate::plans_implausible`) is not a plan count.
                 f.new_plans
                     .zip(f.requests)
-                    .is_none_or(|(n, r)| n <= PLANS_PER_REQUEST_MAX * r)
+                    .is_none_or(|(n, r)| !calibrate::plans_implausible(n, r))
             })
             .filter_map(|(y, f)| f.new_plans.map(|t| (*y, t)))
             .collect(),

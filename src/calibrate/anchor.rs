@@ -19,7 +19,7 @@ const YEARS: usize = 2;
 
 /// Median over the runs of the model's share of plans within 20 weeks over its first `YEARS`
 /// years (in [0, 1]); `None` when no run issues a plan.
-fn first_year_share(cal: &Calibration, runs: usize) -> Result<Option<f64>, String> {
+fn first_years_share(cal: &Calibration, runs: usize) -> Result<Option<f64>, String> {
     let text = to_toml(cal, "(anchoring)");
     let loaded = crate::scenario::load_text(Path::new("anchoring.toml"), &text).map_err(|e| {
         format!(
@@ -41,26 +41,10 @@ fn first_year_share(cal: &Calibration, runs: usize) -> Result<Option<f64>, Strin
         },
     )
     .map_err(|e| e.to_string())?;
-    let (k, e) = (
-        res.metric_index("plans_within_20_weeks_pct")
-            .expect("metric"),
-        res.metric_index("new_plans").expect("metric"),
-    );
-    let row = res.metrics.len() * res.n_periods();
     let mut shares: Vec<f64> = res
-        .values
-        .chunks_exact(row)
-        .filter_map(|r| {
-            let (mut num, mut den) = (0.0, 0.0);
-            for m in 0..12 * YEARS {
-                let (p, n) = (r[res.column(k, m)], r[res.column(e, m)]);
-                if n > 0.0 && p.is_finite() {
-                    num += p * n;
-                    den += n;
-                }
-            }
-            (den > 0.0).then(|| num / den / 100.0)
-        })
+        .weighted_share("plans_within_20_weeks_pct", "new_plans", 0..12 * YEARS)
+        .into_iter()
+        .map(|pct| pct / 100.0)
         .collect();
     if shares.is_empty() {
         return Ok(None);
@@ -90,7 +74,7 @@ pub fn anchor(cal: &mut Calibration) -> Result<(), String> {
     for _ in 0..STEPS {
         let mid = 0.5 * (lo + hi);
         probe.fit.as_mut().expect("checked above").level = mid.exp();
-        match first_year_share(&probe, runs)? {
+        match first_years_share(&probe, runs)? {
             Some(s) if s >= target => hi = mid,
             _ => lo = mid,
         }

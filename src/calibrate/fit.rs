@@ -3,9 +3,9 @@
 //! recorded, and the effective capacity of each year (a factor on staff sized to that year's
 //! workload), the share of finished cases taken oldest first, the weight of decisions on a
 //! shared desk, advice's late share, the weeks of work on an empty desk and the decision's
-//! random extra weeks (the waits for a panel no officer's hours shorten) are chosen so that the model reproduces, year by year, the plans issued, the
-//! share within 20 weeks, the share after more than a year and the share of decisions within
-//! 6 weeks.
+//! random extra weeks (the waits for a panel no officer's hours shorten) are chosen so that
+//! the model reproduces, year by year, the plans issued, the share within 20 weeks, the share
+//! after more than a year and the share of decisions within 6 weeks.
 
 use super::defaults::{need, workload_hours, HOURS, PROCESS};
 use crate::calendar::{Clock, YearMonth, WEEKS_PER_YEAR};
@@ -75,7 +75,8 @@ pub struct PipelineFit {
 /// many years [U: the spread of the fitted factors over the fixture authorities is 0.1-0.3].
 const SD_PRIOR: f64 = 0.2;
 const SD_PRIOR_YEARS: f64 = 2.0;
-/// Grids of the three process choices, searched one at a time from the middle.
+/// Grids of the process choices, searched one at a time from the middle (the decision's extra
+/// weeks from the national default).
 const OLDEST_FIRST: [f64; 3] = [0.2, 0.5, 0.8];
 const DECISION_PRIORITY: [f64; 4] = [1.0, 4.0, 16.0, 64.0];
 const LATE_SHARE: [f64; 5] = [0.0, 0.05, 0.1, 0.2, 0.3];

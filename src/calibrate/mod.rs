@@ -25,6 +25,13 @@ pub(crate) const RATE_YEARS: i32 = 3;
 const FIT_YEARS: i32 = 6;
 /// New plans in a year above this many times its requests are taken as a recording error.
 const PLANS_PER_REQUEST_MAX: f64 = 2.5;
+
+/// Whether a year's new plans are too many for its requests to be anything but a recording
+/// error (the 2025 release gives every Yorkshire and the Humber authority the region's 6,078
+/// for 2022): neither fitted nor, in `backtest`, forecast from or scored.
+pub fn plans_implausible(plans: f64, requests: f64) -> bool {
+    plans > PLANS_PER_REQUEST_MAX * requests
+}
 /// Seed of the fit's trajectories (fixed: the same data give the same model file).
 const FIT_SEED: u64 = 2014;
 
@@ -519,7 +526,7 @@ fn fit_targets(
         // A count of new plans far above the year's requests is a recording error (Leeds 2022:
         // 6,078 plans from 1,124 requests), not casework to fit.
         let plans = f.new_plans.filter(|n| *n > 0.0);
-        let implausible = plans.is_some_and(|p| p > PLANS_PER_REQUEST_MAX * requests);
+        let implausible = plans.is_some_and(|p| plans_implausible(p, requests));
         if implausible {
             notes.push(format!(
                 "{y}: {:.0} new plans from {requests:.0} requests left out as a recording error",

@@ -10,8 +10,9 @@
 //! finishes with hazard `1 / (work_weeks_s + L_s)` a week: `work_weeks` alone when the desk is
 //! empty, slowing in proportion as work piles up, so every stage keeps moving when swamped.
 //! Decisions are made in date order; of a week's finished advice and drafting a share
-//! (`oldest_first`) are the oldest cases, the rest any of the stage's. While a backlog team works, its hours go to cases past 20 weeks and the
-//! permanent hours to newer ones; what either leaves goes to the other's cases.
+//! (`oldest_first`) are the oldest cases, the rest any of the stage's. While a backlog team
+//! works, its hours go to cases past 20 weeks and the permanent hours to newer ones; what
+//! either leaves goes to the other's cases.
 //! Case officers keep `reserved_share` of their hours for annual reviews, which also get the
 //! hours the assessments leave.
 

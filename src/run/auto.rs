@@ -38,6 +38,28 @@ pub struct Decider {
     pub rule: &'static str,
 }
 
+impl std::fmt::Display for Decider {
+    /// "plans_within_20_weeks_pct in 2026-27: 95% half-width ±0.98 points against ±1.00
+    /// points allowed".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = |x: f64| {
+            if self.rule == "points" {
+                format!("{x:.2} points")
+            } else {
+                crate::report::num(x)
+            }
+        };
+        write!(
+            f,
+            "{} in {}: 95% half-width ±{} against ±{} allowed",
+            self.metric,
+            self.period,
+            unit(self.half_width),
+            unit(self.allowed)
+        )
+    }
+}
+
 /// How `--runs auto` chose its count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AutoRuns {
@@ -145,17 +167,18 @@ pub fn run_until(
     };
     let mut results = run_batch(model, &batch, 0, AUTO_BATCH.min(max_runs), bar.as_ref())?;
     results.absorb(Vec::new(), opts.max_monthly_runs);
-    let mut reached = results.precision_ratio(precision) <= 1.0;
-    while !reached && results.runs < max_runs {
+    let within = |ratio: f64| ratio <= 1.0;
+    let (mut ratio, mut decided_by) = results.worst_precision(precision);
+    while !within(ratio) && results.runs < max_runs {
         let n = AUTO_BATCH.min(max_runs - results.runs);
         let more = run_batch(model, &batch, results.runs, n, bar.as_ref())?;
         results.extend(more, opts.max_monthly_runs);
-        reached = results.precision_ratio(precision) <= 1.0;
+        (ratio, decided_by) = results.worst_precision(precision);
     }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let (_, decided_by) = results.worst_precision(precision);
+    let reached = within(ratio);
     results.auto = Some(AutoRuns {
         precision: *precision,
         reached,

@@ -180,6 +180,38 @@ impl Results {
             .collect()
     }
 
+    /// Each trajectory's share `metric` (a percentage) over months `months`, each month
+    /// weighted by its `events` (plans issued, decisions made): the share of the period's
+    /// events. Trajectories without an event in the period are left out. Needs the monthly
+    /// values (`has_monthly_values`).
+    pub fn weighted_share(
+        &self,
+        metric: &str,
+        events: &str,
+        months: std::ops::Range<usize>,
+    ) -> Vec<f64> {
+        assert!(
+            self.has_monthly_values(),
+            "a share over months needs every trajectory's months (raise max_monthly_runs)"
+        );
+        let k = self.metric_index(metric).expect("metric exists");
+        let e = self.metric_index(events).expect("metric exists");
+        self.values
+            .chunks_exact(self.row_len())
+            .filter_map(|r| {
+                let (mut num, mut den) = (0.0, 0.0);
+                for m in months.clone() {
+                    let (p, n) = (r[self.column(k, m)], r[self.column(e, m)]);
+                    if n > 0.0 && p.is_finite() {
+                        num += p * n;
+                        den += n;
+                    }
+                }
+                (den > 0.0).then(|| num / den)
+            })
+            .collect()
+    }
+
     /// Summaries of every column, in column order.
     pub fn summaries(&self) -> Vec<Summary> {
         self.summaries_where(|_| true)
