@@ -87,7 +87,9 @@ fn report_renders_in_headless_chromium_with_its_charts() {
     let channels = frame.color_type.samples();
     let pixels = &buf[..frame.buffer_size()];
     // Text and rules are grey; chart bands and lines are coloured. The first screen holds the
-    // headline and the first charts, so a good share of it must be colour.
+    // headline and the first charts, so a good share of it must be colour: 1.7% with BCP's
+    // baseline fans at 200 runs (its 20-week fan lies flat near 0%), 0.5% (the rules) with the
+    // figures taken out of the page.
     let coloured = pixels
         .chunks_exact(channels)
         .filter(|p| {
@@ -97,7 +99,7 @@ fn report_renders_in_headless_chromium_with_its_charts() {
         .count();
     let share = coloured as f64 / (frame.width * frame.height) as f64;
     assert!(
-        share > 0.02,
+        share > 0.01,
         "only {:.2}% of the screenshot is coloured: are the charts drawn?",
         100.0 * share
     );

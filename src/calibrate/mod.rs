@@ -171,7 +171,26 @@ pub fn pooled(sen2: &Sen2, origin: i32) -> Option<Pooled> {
             (trend::log_changes(&r, true), trend::log_changes(&r, false))
         })
         .collect();
-    let mut p = Pooled::from_changes(&changes)?;
+    let england = request_series(&sen2.england, origin);
+    let mut p = Pooled::from_changes(&changes)?.with_national(
+        &trend::log_changes(&england, true),
+        &trend::log_changes(&england, false),
+    );
+    let shares: Vec<Vec<(i32, f64)>> = sen2
+        .areas
+        .iter()
+        .map(|a| {
+            request_series(a, origin)
+                .into_iter()
+                .filter(|(y, _)| !trend::DISTORTED_YEARS.contains(y))
+                .filter_map(|(y, r)| {
+                    let e = england.iter().find(|p| p.0 == y)?.1;
+                    Some((y, (r / e).ln()))
+                })
+                .collect()
+        })
+        .collect();
+    p.transient = trend::transient_share(&shares).unwrap_or(0.0);
     let sds = |f: &dyn Fn(&Area) -> Vec<(i32, f64)>| -> (Vec<f64>, Vec<f64>) {
         sen2.areas
             .iter()
@@ -348,10 +367,14 @@ pub fn calibrate(
         &trend::log_changes(&requests, false),
         pooled,
     );
-    // The last total is centred mid-year; the rate at the start is that much further on.
+    // The last total is centred mid-year; the rate at the start is that much further on. The
+    // engine steps the level by a year's shock each January, the start's included, so the start
+    // carries only the shocks of years missing between the last total and the origin's year.
     let step = origin as f64 - (last_year as f64 + 0.5);
     let request_rate = last * (tr.drift * step).exp();
-    let request_rate_sd_log = (step * tr.volatility.powi(2) + (step * tr.drift_se).powi(2)).sqrt();
+    let missing = (origin - last_year - 1).max(0) as f64;
+    let request_rate_sd_log =
+        (missing * tr.volatility.powi(2) + (step * tr.drift_se).powi(2)).sqrt();
 
     let recent = || flows(origin - RATE_YEARS);
     let refusal = Spread::of(

@@ -114,7 +114,7 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "# Own drift {} a year on {} changes; all {} authorities: median {}, spread {} (sd);",
+        "# Own drift {} a year on {} changes; all {} authorities: median {}, spread {} (sd).",
         t.own_drift.map_or("n/a".into(), |g| pct(g.exp_m1())),
         t.n_changes,
         c.pooled.authorities,
@@ -125,9 +125,10 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
         s,
         "# {}: drift {} (se {}), year-to-year sd {:.3}.",
         if c.own_series {
-            "England is the sum of them, so its own series is used unpooled".to_string()
+            "England is the sum of them, so its own series is used unpooled"
         } else {
-            format!("shrunk with weight {:.2} on its own", t.weight)
+            "Carried on at all authorities' drift, as an authority's faster or slower growth has \
+             not lasted (README, \"Demand\"), with the se of England's; its own sd around it"
         },
         pct(t.drift.exp_m1()),
         pct(t.drift_se),
@@ -147,7 +148,39 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
         g,
         t.drift_se * t.drift.exp()
     );
-    let _ = writeln!(s, "volatility = {:.4}", t.volatility);
+    let (lo, hi) = (t.volatility_quantile(0.1), t.volatility_quantile(0.9));
+    let (mean, sd) = lognormal_through(lo, hi);
+    let _ = writeln!(
+        s,
+        "# Drawn for each run from what {:.0} degrees of freedom leave of it ({}): \
+         P10 {lo:.3}, P90 {hi:.3}.",
+        t.vol_dof,
+        if c.own_series {
+            "its changes"
+        } else if t.vol_dof <= super::trend::VOL_PRIOR_YEARS {
+            "the pool's prior alone: too few changes of its own"
+        } else {
+            "its changes and the pool's prior years"
+        }
+    );
+    let _ = writeln!(
+        s,
+        "volatility = {{ dist = \"lognormal\", mean = {mean:.4}, sd = {sd:.4}, max = 1 }}"
+    );
+    if c.own_series {
+        let _ = writeln!(s, "# England's own changes all last.");
+    } else {
+        let _ = writeln!(
+            s,
+            "# Of its variance, England's changes (sd {:.3}) last; of the rest, {:.0}% passes (a year's \
+             own deviation, gone the next), as all authorities' shares of England's requests show up \
+             to {}.",
+            c.pooled.national_var.sqrt(),
+            100.0 * c.pooled.transient,
+            c.origin - 1
+        );
+    }
+    let _ = writeln!(s, "transient_share = {:.3}", t.transient_share);
     let _ = writeln!(
         s,
         "seasonality = [1.05, 1.05, 1.10, 1.00, 1.05, 1.00, 1.10, 0.70, 0.90, 1.05, 1.05, 0.95]   # [U]"
@@ -523,3 +556,12 @@ fn process(s: &mut String, c: &Calibration) {
 
 /// Capacity factor where the record has nothing to fit it to [U].
 const DEFAULT_CAPACITY: f64 = 1.2;
+
+/// The lognormal (as its mean and sd) whose P10 and P90 are `p10` and `p90`.
+fn lognormal_through(p10: f64, p90: f64) -> (f64, f64) {
+    const Z90: f64 = 1.281_551_565_5;
+    let mu = (p10.ln() + p90.ln()) / 2.0;
+    let sigma = (p90.ln() - p10.ln()) / (2.0 * Z90);
+    let mean = (mu + sigma * sigma / 2.0).exp();
+    (mean, mean * sigma.powi(2).exp_m1().sqrt())
+}

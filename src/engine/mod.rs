@@ -249,6 +249,16 @@ pub fn ramp_phase(m: usize, from: usize, ramp: f64) -> f64 {
     }
 }
 
+/// `n` normal draws with sd `sd`, or `n` zeros (and no draws) when `sd` is 0.
+fn normals(rng: &mut Rng, sd: f64, n: usize) -> Vec<f64> {
+    if sd > 0.0 {
+        let d = rand_distr::Normal::new(0.0, sd).expect("finite sd");
+        (0..n).map(|_| d.sample(rng)).collect()
+    } else {
+        vec![0.0; n]
+    }
+}
+
 /// Most requests a year the engine generates.
 const MAX_REQUESTS_PER_YEAR: f64 = 1e6;
 
@@ -256,29 +266,42 @@ const MAX_REQUESTS_PER_YEAR: f64 = 1e6;
 fn demand_profile(model: &Model, d: &Draw, sc: &mut Scratch, rng: &mut Rng) {
     let clock = &model.clock;
     let dm = &model.demand;
-    // Year-to-year shocks to log requests, drawn only when the model has them.
+    // Year-to-year moves of log requests, drawn only when the model has them (README "Demand").
+    // SEN2 counts requests by calendar year and `volatility` is the sd of the change in their log
+    // from one year to the next. Of its variance, 1 - `transient_share` is a step in the level
+    // each January (the start's too when it is one) that lasts, and `transient_share` a deviation
+    // of each calendar year's own that is gone the next year, measured against one drawn for the
+    // year the start's rate was read from. Together they give the yearly totals' changes the
+    // whole variance; a shock spread over a year as growth would give them 0.74 of it.
     let vol = d.get(dm.volatility);
-    let shocks: Vec<f64> = if vol > 0.0 {
-        let n = rand_distr::Normal::new(0.0, vol).expect("finite sd");
-        (0..clock.n_fy).map(|_| n.sample(rng)).collect()
-    } else {
-        vec![0.0; clock.n_fy]
-    };
+    let share = d.get(dm.transient_share);
+    let januaries = clock.months.div_ceil(12);
+    let steps = normals(rng, vol * (1.0 - share).sqrt(), januaries);
+    let passing = normals(rng, vol * (share / 2.0).sqrt(), januaries + 2);
     let season: [f64; 12] = dm.seasonality.map(|p| d.get(p));
     let mean_season = season.iter().sum::<f64>() / 12.0;
     let base = d.get(dm.requests_per_year) / WEEKS_PER_YEAR;
     let mut level = Vec::with_capacity(clock.months);
     sc.demand_index.clear();
     let mut refusal = Vec::with_capacity(clock.months);
-    // Each year's growth and shock as a monthly factor (one `powf` a year).
+    // Each financial year's growth as a monthly factor (one `powf` a year).
     let monthly: Vec<f64> = (0..clock.n_fy)
-        .map(|fy| ((1.0 + d.year(dm.growth, fy)) * shocks[fy].exp()).powf(1.0 / 12.0))
+        .map(|fy| (1.0 + d.year(dm.growth, fy)).powf(1.0 / 12.0))
         .collect();
     let mut x = 1.0;
+    let (mut january, mut year) = (0, 1);
     for m in 0..clock.months {
         if m > 0 {
             x *= monthly[clock.month_fy[m] as usize];
         }
+        if clock.month(m).month == 1 {
+            x *= steps[january].exp();
+            january += 1;
+            if m > 0 {
+                year += 1;
+            }
+        }
+        let here = x * (passing[year] - passing[0]).exp();
         let mut factor = 1.0;
         let mut refuse = d.get(dm.refusal_rate);
         for iv in &model.interventions {
@@ -305,8 +328,8 @@ fn demand_profile(model: &Model, d: &Draw, sc: &mut Scratch, rng: &mut Rng) {
             1.0
         };
         // However demand compounds, it stays within the bound on inputs (1,000,000 a year).
-        level.push((base * x * s * factor).min(MAX_REQUESTS_PER_YEAR / WEEKS_PER_YEAR));
-        sc.demand_index.push(x * factor);
+        level.push((base * here * s * factor).min(MAX_REQUESTS_PER_YEAR / WEEKS_PER_YEAR));
+        sc.demand_index.push(here * factor);
         refusal.push(refuse);
     }
     sc.lambda.clear();

@@ -137,6 +137,7 @@ fn demand(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Demand> {
             "requests_per_year",
             "growth",
             "volatility",
+            "transient_share",
             "seasonality",
             "dispersion",
             "refusal_rate",
@@ -169,6 +170,12 @@ fn demand(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Demand> {
         volatility: d.param_or(
             "volatility",
             Domain::closed(0.0, 1.0, "a standard deviation of log requests from 0 to 1"),
+            0.0,
+            p,
+        )?,
+        transient_share: d.param_or(
+            "transient_share",
+            Domain::closed(0.0, 1.0, "a share of the year-to-year variance from 0 to 1"),
             0.0,
             p,
         )?,

@@ -95,9 +95,12 @@ pub const WORKING_DAYS_PER_YEAR: f64 = 210.0;
 pub struct Demand {
     pub requests_per_year: ParamId,
     pub growth: ParamId,
-    /// Sd of a fresh shock to log requests each financial year, on top of `growth` (a random
-    /// walk around the trend); 0 = none.
+    /// Sd of the change in log calendar-year requests from one year to the next around
+    /// `growth`; 0 = none. Of its variance, `transient_share` is a deviation of each year's own
+    /// that passes (the year's level off its path), the rest a step each January that lasts (a
+    /// random walk around the trend).
     pub volatility: ParamId,
+    pub transient_share: ParamId,
     pub seasonality: [ParamId; 12],
     /// Negative-binomial shape for over-dispersed weekly requests; `None` = Poisson.
     pub dispersion: Option<ParamId>,
