@@ -41,6 +41,12 @@ const TREND_YEARS: i32 = 7;
 /// years after it are used.
 const BREAK_RATIO: f64 = 1.5;
 
+/// Highest mean plans per request agreed carried on (the written `plan_rate` is cut at
+/// `PLAN_RATE_MAX`); SEN2's highest authority means are 1.4-1.8.
+const MAX_PLAN_RATE_MEAN: f64 = 1.5;
+/// Where a year's drawn plans per request agreed is cut.
+pub const PLAN_RATE_MAX: f64 = 2.0;
+
 /// Years from a request to its plan, on average (decision, advice, drafting and waits) [U].
 const REQUEST_TO_PLAN_YEARS: f64 = 0.4;
 /// Rates measured over calendar years but drawn afresh each financial year: a calendar year
@@ -393,13 +399,15 @@ pub fn calibrate(
     let bunching = if pool { BUNCHING_SD_FACTOR } else { 1.0 };
     // Plans issued in a year come from requests made about REQUEST_TO_PLAN_YEARS earlier: with
     // demand growing, plans / same-year requests understates the share that end in a plan.
+    // Plans per request agreed, not a probability: above 1 where more plans start than requests
+    // are agreed, as SEN2 records for about a fifth of authorities (a 2022-origin mean of 1.0 to
+    // 1.4), which a cap below 1 forecast too few plans for.
     let mean = (m + tr.drift * REQUEST_TO_PLAN_YEARS)
         .exp()
-        .clamp(0.2, 0.97);
+        .clamp(0.2, MAX_PLAN_RATE_MEAN);
     let conversion = Yearly {
         mean,
-        // A beta with this mean can have at most sd sqrt(m(1-m)); keep within 80% of it.
-        sd: (mean * sd * FY_SD_FACTOR * bunching).min(0.8 * (mean * (1.0 - mean)).sqrt()),
+        sd: mean * sd * FY_SD_FACTOR * bunching,
         years: conv_years.iter().map(|&(y, l)| (y, l.exp())).collect(),
     };
     let share =

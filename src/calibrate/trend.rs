@@ -435,33 +435,25 @@ mod tests {
         // change over k years has variance 0.02 + 0.01 k, so 2/3 of a year's passes.
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
         let n = Normal::new(0.0, 0.1).unwrap();
-        let shares: Vec<Vec<(i32, f64)>> = (0..1000)
-            .map(|_| {
-                let mut level = 0.0;
-                (2016..2024)
-                    .map(|y| {
-                        level += n.sample(&mut rng);
-                        (y, level + n.sample(&mut rng))
-                    })
-                    .collect()
-            })
-            .collect();
-        let share = transient_share(&shares).unwrap();
+        // A thousand authorities' log shares over 2016-2023, with passing deviations or none.
+        let mut simulate = |passing: f64| -> Vec<Vec<(i32, f64)>> {
+            (0..1000)
+                .map(|_| {
+                    let mut level = 0.0;
+                    (2016..2024)
+                        .map(|y| {
+                            level += n.sample(&mut rng);
+                            (y, level + passing * n.sample(&mut rng))
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let share = transient_share(&simulate(1.0)).unwrap();
         // About 0.03 of sampling sd with a thousand authorities.
         assert!((share - 2.0 / 3.0).abs() < 0.1, "{share}");
         // A pure random walk: nothing passes.
-        let walks: Vec<Vec<(i32, f64)>> = (0..1000)
-            .map(|_| {
-                let mut level = 0.0;
-                (2016..2024)
-                    .map(|y| {
-                        level += n.sample(&mut rng);
-                        (y, level)
-                    })
-                    .collect()
-            })
-            .collect();
-        let walk = transient_share(&walks).unwrap();
+        let walk = transient_share(&simulate(0.0)).unwrap();
         assert!(walk < 0.15, "{walk}");
         // Two years are too few to tell.
         assert_eq!(transient_share(&[vec![(2018, 0.0), (2019, 0.1)]]), None);
