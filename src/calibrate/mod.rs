@@ -41,11 +41,9 @@ const TREND_YEARS: i32 = 7;
 /// years after it are used.
 const BREAK_RATIO: f64 = 1.5;
 
-/// Highest mean plans per request agreed carried on (the written `plan_rate` is cut at
-/// `PLAN_RATE_MAX`); SEN2's highest authority means are 1.4-1.8.
+/// Highest mean plans per request agreed carried on (the written `plan_rate` is cut at the
+/// model's bound, `PLAN_RATE_MAX`); SEN2's highest authority means are 1.4-1.8.
 const MAX_PLAN_RATE_MEAN: f64 = 1.5;
-/// Where a year's drawn plans per request agreed is cut.
-pub const PLAN_RATE_MAX: f64 = 2.0;
 
 /// Years from a request to its plan, on average (decision, advice, drafting and waits) [U].
 const REQUEST_TO_PLAN_YEARS: f64 = 0.4;
@@ -169,25 +167,24 @@ pub type CalResult<T> = Result<T, String>;
 /// What all authorities' data up to `origin - 1` say: demand drift and volatility, and the
 /// year-to-year spread of conversion and of the stock-flow gap.
 pub fn pooled(sen2: &Sen2, origin: i32) -> Option<Pooled> {
-    let changes: Vec<(Vec<f64>, Vec<f64>)> = sen2
+    let series: Vec<Vec<(i32, f64)>> = sen2
         .areas
         .iter()
-        .map(|a| {
-            let r = request_series(a, origin);
-            (trend::log_changes(&r, true), trend::log_changes(&r, false))
-        })
+        .map(|a| request_series(a, origin))
+        .collect();
+    let changes: Vec<(Vec<f64>, Vec<f64>)> = series
+        .iter()
+        .map(|r| (trend::log_changes(r, true), trend::log_changes(r, false)))
         .collect();
     let england = request_series(&sen2.england, origin);
     let mut p = Pooled::from_changes(&changes)?.with_national(
         &trend::log_changes(&england, true),
         &trend::log_changes(&england, false),
     );
-    let shares: Vec<Vec<(i32, f64)>> = sen2
-        .areas
-        .iter()
-        .map(|a| {
-            request_series(a, origin)
-                .into_iter()
+    let shares: Vec<Vec<(i32, f64)>> = series
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
                 .filter(|(y, _)| !trend::DISTORTED_YEARS.contains(y))
                 .filter_map(|(y, r)| {
                     let e = england.iter().find(|p| p.0 == y)?.1;

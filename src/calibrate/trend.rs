@@ -87,21 +87,19 @@ impl Pooled {
     /// at least two of each): the drift from the first, the volatility from the second, since
     /// shocks as large as the pandemic's can come again.
     pub fn from_changes(all: &[(Vec<f64>, Vec<f64>)]) -> Option<Pooled> {
-        let fits: Vec<(f64, f64, usize)> = all
+        let kept: Vec<&(Vec<f64>, Vec<f64>)> = all
             .iter()
             .filter(|(c, a)| c.len() >= 2 && a.len() >= 2)
+            .collect();
+        let fits: Vec<(f64, f64, usize)> = kept
+            .iter()
             .map(|(c, a)| (mean_sd(c).0, mean_sd(a).1, c.len()))
             .collect();
         if fits.len() < 3 {
             return None;
         }
         let drift = median(fits.iter().map(|f| f.0).collect());
-        let volatility = median(
-            all.iter()
-                .filter(|(c, a)| c.len() >= 2 && a.len() >= 2)
-                .map(|(_, a)| rms_around(a, drift))
-                .collect(),
-        );
+        let volatility = median(kept.iter().map(|(_, a)| rms_around(a, drift)).collect());
         // Method of moments: spread of drifts minus the part sampling noise explains.
         let means: Vec<f64> = fits.iter().map(|f| f.0).collect();
         let (_, spread) = mean_sd(&means);
@@ -124,13 +122,11 @@ impl Pooled {
             gap_sd: 0.03,
         })
     }
-}
 
-impl Pooled {
-    /// With the drift's standard error from England's year-to-year changes (distorted years
-    /// out): how far the drift all authorities share is pinned down, once their own noise has
-    /// averaged out in the total.
-    /// and the variance of all its changes (`england_all`, distorted years in).
+    /// With the drift's standard error from England's year-to-year changes (`england_changes`,
+    /// distorted years out: how far the drift all authorities share is pinned down, once their
+    /// own noise has averaged out in the total) and the variance of all of them (`england_all`,
+    /// distorted years in: the part of every authority's variance that is common).
     pub fn with_national(mut self, england_changes: &[f64], england_all: &[f64]) -> Pooled {
         if england_changes.len() >= 2 {
             self.drift_se = mean_sd(england_changes).1 / (england_changes.len() as f64).sqrt();
@@ -193,9 +189,8 @@ pub fn fit(changes: &[f64], all_changes: &[f64], pooled: &Pooled) -> Trend {
     } else {
         let dof = all_changes.len() as f64;
         let s = rms_around(all_changes, pooled.drift);
-        let nu = VOL_PRIOR_YEARS;
-        let vol = ((dof * s * s + nu * pooled.volatility.powi(2)) / (dof + nu)).sqrt();
-        (vol.min(MAX_VOLATILITY), dof + nu)
+        let vol = shrunk_sd(s, dof, pooled.volatility, VOL_PRIOR_YEARS);
+        (vol.min(MAX_VOLATILITY), dof + VOL_PRIOR_YEARS)
     };
     // England's changes are common to all authorities and last; of the rest, the pooled share
     // passes.
@@ -315,8 +310,13 @@ pub fn shrunk_mean_sd(x: &[f64], pooled_mean: f64, pooled_sd: f64, pool: bool) -
     let (m, s) = mean_sd(x);
     let dof = (n - 1) as f64;
     let nu = if pool { VOL_PRIOR_YEARS } else { 0.0 };
-    let sd = ((dof * s * s + nu * pooled_sd.powi(2)) / (dof + nu)).sqrt();
+    let sd = shrunk_sd(s, dof, pooled_sd, nu);
     (m, sd * (1.0 + 1.0 / n as f64).sqrt())
+}
+
+/// An sd `s` on `dof` degrees of freedom pooled with a prior sd worth `nu` of them.
+fn shrunk_sd(s: f64, dof: f64, prior: f64, nu: f64) -> f64 {
+    ((dof * s * s + nu * prior.powi(2)) / (dof + nu)).sqrt()
 }
 
 pub fn mean_sd(x: &[f64]) -> (f64, f64) {

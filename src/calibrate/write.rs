@@ -228,7 +228,7 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
         "plan_rate = {{ dist = \"lognormal\", mean = {:.3}, sd = {:.3}, max = {}, per = \"year\" }}",
         c.conversion.mean,
         c.conversion.sd,
-        super::PLAN_RATE_MAX
+        crate::model::compile::PLAN_RATE_MAX
     );
     if !c.in_20_weeks.is_empty() || !c.in_6_weeks.is_empty() {
         let _ = writeln!(

@@ -294,7 +294,8 @@ fn demand_profile(model: &Model, d: &Draw, sc: &mut Scratch, rng: &mut Rng) {
         if m > 0 {
             x *= monthly[clock.month_fy[m] as usize];
         }
-        if clock.month(m).month == 1 {
+        let calendar_month = clock.month(m).month;
+        if calendar_month == 1 {
             x *= steps[january].exp();
             january += 1;
             if m > 0 {
@@ -321,9 +322,8 @@ fn demand_profile(model: &Model, d: &Draw, sc: &mut Scratch, rng: &mut Rng) {
                 }
             }
         }
-        let cal = clock.month(m).month as usize - 1;
         let s = if mean_season > 0.0 {
-            season[cal] / mean_season
+            season[calendar_month as usize - 1] / mean_season
         } else {
             1.0
         };

@@ -130,6 +130,9 @@ pub fn compile(loaded: &Loaded) -> InputResult<Model> {
     })
 }
 
+/// Most plans an assessment stands for (`demand.plan_rate`).
+pub const PLAN_RATE_MAX: f64 = 2.0;
+
 fn demand(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Demand> {
     let d = top.section(
         "demand",
@@ -197,7 +200,7 @@ fn demand(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Demand> {
             "plan_rate",
             Domain::closed(
                 0.0,
-                2.0,
+                PLAN_RATE_MAX,
                 "plans per assessment from 0 to 2 (above 1, some assessments stand for a second plan)",
             ),
             p,
