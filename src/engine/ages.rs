@@ -25,6 +25,7 @@ impl std::fmt::Display for Broken {
 impl std::error::Error for Broken {}
 
 /// `Err(Broken)` naming `what` at `week`.
+#[cold]
 pub fn broken<T>(what: impl Into<String>, week: i32) -> Result<T, Broken> {
     Err(Broken {
         what: what.into(),
