@@ -623,6 +623,42 @@ mod tests {
     }
 
     #[test]
+    fn a_stage_copied_into_with_clone_from_goes_on_as_a_clone() {
+        let mut r = rng();
+        let mut a = Stage::default();
+        a.reset(10, 200, (2.0, 0.2, 8.0), true);
+        for w in 0..30 {
+            a.enter(w, 1 + (w as u32 * 7) % 40, w, 2, &mut r);
+            a.release(w);
+            a.complete(Class::All, 3, 5, w, 6, &mut Vec::new(), &mut r);
+        }
+        // Another stage's allocations and worked-out binomial rows, at other chances.
+        let mut b = Stage::default();
+        b.reset(20, 300, (0.7, 0.4, 3.0), false);
+        for w in 0..20 {
+            b.enter(w, 60, w, 0, &mut r);
+        }
+        b.clone_from(&a);
+        let mut c = a.clone();
+        let (mut rb, mut rc) = (rng(), rng());
+        for w in 30..200 {
+            let (mut db, mut dc) = (Vec::new(), Vec::new());
+            for (s, d, r) in [(&mut b, &mut db, &mut rb), (&mut c, &mut dc, &mut rc)] {
+                s.enter(w, 1 + (w as u32 * 5) % 70, w, 1, r);
+                s.release(w);
+                let within = s.complete(Class::Overdue, 2, 4, w, 6, d, r);
+                d.push(Done {
+                    request_week: -1,
+                    count: within,
+                });
+                s.complete(Class::Fresh, 1, 9, w, 6, d, r);
+            }
+            assert_eq!(db, dc, "week {w}");
+            assert_eq!(b.len(), c.len(), "week {w}");
+        }
+    }
+
+    #[test]
     fn extra_weeks_are_geometric_with_their_mean() {
         for size in [1, 20, 200] {
             let mut s = Stage::default();
