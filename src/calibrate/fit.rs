@@ -11,6 +11,7 @@ use super::defaults::{need, workload_hours, HOURS, PROCESS};
 use crate::calendar::{Clock, YearMonth, WEEKS_PER_YEAR};
 use crate::engine::draw::{stream, Rng};
 use crate::engine::pipeline::{Params, Pipeline, Week};
+use crate::engine::reuse::clone_by_fields;
 use crate::engine::series as s;
 use crate::engine::Broken;
 use crate::model::compile::LATE_WEEKS_DEFAULT;
@@ -105,10 +106,20 @@ const AGE_BANDS: [(u32, u32); 7] = [
 ];
 
 /// One trajectory of the fit: its casework and random stream.
-#[derive(Clone)]
 struct State {
     pipeline: Pipeline,
     rng: Rng,
+}
+
+clone_by_fields!(State { pipeline, rng });
+
+/// The fit's trajectories at the start of a year, and room for the copies each capacity tried
+/// runs on and for the best so far: copied into with `clone_from`, which keeps their allocations
+/// (a pipeline holds some hundred vectors) from one capacity and year to the next.
+struct States {
+    start: Vec<State>,
+    trial: Vec<State>,
+    best: Vec<State>,
 }
 
 /// Trajectories for a year's requests: enough that the shares are not noise, fewer for a big
@@ -224,22 +235,29 @@ pub fn misfit(t: &Target, m: &Outcome) -> f64 {
 
 /// The capacity factor of one year that fits it best from the states at its start: a coarse
 /// grid in log capacity, then golden-section search between the best point's neighbours.
-/// Returns the factor, its misfit, its outcome and the states at the year's end.
+/// Returns the factor, its misfit and its outcome, with the states at the year's end in
+/// `states.best`.
 fn fit_year(
     run: &Run,
-    states: &[State],
+    states: &mut States,
     y: usize,
     from: usize,
     to: usize,
-) -> Result<(f64, f64, Outcome, Vec<State>), Broken> {
+) -> Result<(f64, f64, Outcome), Broken> {
     let (lo, hi) = (CAPACITY_RANGE.0.ln(), CAPACITY_RANGE.1.ln());
-    let mut best: Option<(f64, f64, Outcome, Vec<State>)> = None;
+    let mut best: Option<(f64, f64, Outcome)> = None;
     let mut eval = |lc: f64| -> Result<f64, Broken> {
-        let mut st = states.to_vec();
-        let out = run.year(&mut st, y, from, to, lc.exp())?;
+        let States {
+            start,
+            trial,
+            best: kept,
+        } = &mut *states;
+        trial.clone_from(start);
+        let out = run.year(trial, y, from, to, lc.exp())?;
         let score = misfit(&run.targets[y], &out);
         if best.as_ref().is_none_or(|b| score < b.1) {
-            best = Some((lc, score, out, st));
+            best = Some((lc, score, out));
+            std::mem::swap(trial, kept);
         }
         Ok(score)
     };
@@ -272,8 +290,8 @@ fn fit_year(
             f2 = eval(x2)?;
         }
     }
-    let (lc, score, out, st) = best.expect("points were tried");
-    Ok((lc.exp(), score, out, st))
+    let (lc, score, out) = best.expect("points were tried");
+    Ok((lc.exp(), score, out))
 }
 
 /// The process choices a fit tries: indices into `OLDEST_FIRST`, `DECISION_PRIORITY`,
@@ -318,7 +336,7 @@ fn evaluate(
         review_hours: 3.0,
         review_reserved: HOURS.review_reserved,
     };
-    let mut states: Vec<State> = (0..n)
+    let start: Vec<State> = (0..n)
         .map(|i| {
             let mut p = Pipeline::default();
             p.reset(params.clone(), 10, weeks, 0.0);
@@ -328,22 +346,27 @@ fn evaluate(
             }
         })
         .collect();
+    let mut states = States {
+        start,
+        trial: Vec::new(),
+        best: Vec::new(),
+    };
     let mut total = 0.0;
     let mut years = Vec::new();
     for y in 0..run.targets.len() {
         // The first year also fills the empty pipeline over the year before it.
         let from = if y == 0 { 0 } else { run.year_start[y] };
         let to = run.year_start.get(y + 1).copied().unwrap_or(weeks);
-        let (capacity, score, model, st) = fit_year(run, &states, y, from, to)?;
+        let (capacity, score, model) = fit_year(run, &mut states, y, from, to)?;
         total += score;
-        states = st;
+        std::mem::swap(&mut states.start, &mut states.best);
         years.push(YearFit {
             target: run.targets[y].clone(),
             capacity,
             model,
         });
     }
-    Ok((total, years, states))
+    Ok((total, years, states.start))
 }
 
 /// Fit the pipeline to `targets` (consecutive calendar years, each with its requests), with

@@ -2,6 +2,8 @@
 //! those past 20 and past 52 weeks, and every change checked: a count that would go below zero
 //! is an internal error ([`Broken`]), never a wrapped number in the outputs.
 
+use super::reuse::clone_by_fields;
+
 /// Ages (weeks since request) whose open cases are counted: over 20 and over 52 weeks.
 pub const THRESHOLDS: [i32; 2] = [20, 52];
 
@@ -23,6 +25,7 @@ impl std::fmt::Display for Broken {
 impl std::error::Error for Broken {}
 
 /// `Err(Broken)` naming `what` at `week`.
+#[cold]
 pub fn broken<T>(what: impl Into<String>, week: i32) -> Result<T, Broken> {
     Err(Broken {
         what: what.into(),
@@ -30,7 +33,7 @@ pub fn broken<T>(what: impl Into<String>, week: i32) -> Result<T, Broken> {
     })
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Ages {
     /// Week `w` is index `w + offset`.
     offset: i32,
@@ -42,6 +45,15 @@ pub struct Ages {
     /// Cases ever opened (at the start, by requests, appeals and second plans).
     opened: u64,
 }
+
+clone_by_fields!(Ages {
+    offset,
+    open_by_week,
+    next_cohort,
+    over,
+    open,
+    opened
+});
 
 impl Ages {
     /// Empty, for request weeks `-oldest..weeks`.

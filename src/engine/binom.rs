@@ -45,7 +45,11 @@ pub fn binomial(n: u32, p: f64, rng: &mut Rng) -> u32 {
         return n;
     }
     let (q, flip) = if p > 0.5 { (1.0 - p, true) } else { (p, false) };
-    let k = if f64::from(n) * q < 20.0 {
+    let k = if n == 1 {
+        // The walk below at n = 1: it stops at 0 below `pmf = 1 - q`, else takes its one step.
+        let u: f64 = rng.random();
+        u32::from(u >= 1.0 - q)
+    } else if f64::from(n) * q < 20.0 {
         let mut pmf = powi(1.0 - q, n);
         let mut u: f64 = rng.random();
         let mut k = 0;

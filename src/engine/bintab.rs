@@ -16,7 +16,7 @@ const fn offset(n: u32) -> usize {
     (n as usize) * (n as usize + 1) / 2
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct BinomialTable {
     p: f64,
     /// The rarer outcome's probability, `p` or `1 - p`; a draw counts it, and gives `n` less
@@ -42,6 +42,34 @@ impl Default for BinomialTable {
 }
 
 const _: () = assert!(MAX_N < 128, "`built` has a bit for each row");
+
+impl Clone for BinomialTable {
+    fn clone(&self) -> Self {
+        BinomialTable {
+            p: self.p,
+            q: self.q,
+            flip: self.flip,
+            cdf: self.cdf.clone(),
+            built: self.built,
+        }
+    }
+
+    /// Copies only the rows worked out: the others are worked out afresh before they are read.
+    fn clone_from(&mut self, source: &Self) {
+        self.p = source.p;
+        self.q = source.q;
+        self.flip = source.flip;
+        self.built = source.built;
+        self.cdf.resize(source.cdf.len(), 0.0);
+        let mut rows = source.built;
+        while rows != 0 {
+            let n = rows.trailing_zeros();
+            let row = offset(n)..offset(n) + n as usize + 1;
+            self.cdf[row.clone()].copy_from_slice(&source.cdf[row]);
+            rows &= rows - 1;
+        }
+    }
+}
 
 impl BinomialTable {
     /// Draws with probability `p` from now on (rows kept when `p` is the same bits).

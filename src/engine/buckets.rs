@@ -3,9 +3,11 @@
 //! walking block sums then one block's counts (at most 2 x 64 steps, in order, which a branch
 //! predictor follows; a tree's halving steps it cannot). No engine state.
 
+use super::reuse::clone_by_fields;
+
 const BLOCK: usize = 64;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Buckets {
     counts: Vec<u32>,
     /// Cases in each block of `BLOCK` buckets.
@@ -14,6 +16,13 @@ pub struct Buckets {
     /// No bucket before this one holds a case.
     low: usize,
 }
+
+clone_by_fields!(Buckets {
+    counts,
+    blocks,
+    total,
+    low
+});
 
 impl Buckets {
     /// Empty, with buckets `0..n` (rounded up to a whole block).

@@ -6,6 +6,7 @@
 
 use super::bintab::BinomialTable;
 use super::draw::Rng;
+use super::reuse::clone_by_fields;
 use rand::RngCore;
 
 /// Cases left that draw their extra weeks one by one (half a random word each) rather than by
@@ -22,7 +23,7 @@ const _: () = assert!(
 /// Most extra weeks drawn (the table's length).
 const MAX_TERMS: usize = 100;
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Geometric {
     /// Cumulative probabilities of 0, 1, 2, ... extra weeks (the last is 1).
     cdf: Vec<f64>,
@@ -35,6 +36,13 @@ pub struct Geometric {
     /// Binomial draws at the chance that a case with at least `e` extra weeks has exactly `e`.
     chain: BinomialTable,
 }
+
+clone_by_fields!(Geometric {
+    cdf,
+    cut,
+    guide,
+    chain
+});
 
 impl Default for Geometric {
     fn default() -> Self {
@@ -82,6 +90,7 @@ impl Geometric {
     }
 
     /// Most extra weeks a case can get.
+    #[inline]
     pub fn max_weeks(&self) -> usize {
         self.cdf.len() - 1
     }
@@ -116,11 +125,27 @@ impl Geometric {
             } else {
                 (word >> 32) as u32
             };
-            let mut k = usize::from(self.guide[(r >> 24) as usize]);
-            while u64::from(r) >= self.cut[k] {
-                k += 1;
-            }
-            f((e + k).min(last), 1);
+            f((e + self.inverse(r)).min(last), 1);
         }
+    }
+
+    /// The extra weeks of one case: `split` of a single case without the list.
+    #[inline]
+    pub fn one(&self, rng: &mut Rng) -> usize {
+        let last = self.max_weeks();
+        if last == 0 {
+            return 0;
+        }
+        self.inverse(rng.next_u64() as u32).min(last)
+    }
+
+    /// The first `k` with `r < cut[k]`: extra weeks at the 32-bit uniform `r`.
+    #[inline]
+    fn inverse(&self, r: u32) -> usize {
+        let mut k = usize::from(self.guide[(r >> 24) as usize]);
+        while u64::from(r) >= self.cut[k] {
+            k += 1;
+        }
+        k
     }
 }

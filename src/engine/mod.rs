@@ -11,6 +11,7 @@ pub mod draw;
 pub mod finance;
 pub mod geometric;
 pub mod pipeline;
+pub mod reuse;
 pub mod series;
 pub mod staffing;
 pub mod stage;

@@ -19,6 +19,7 @@
 use super::ages::{broken, Ages, Broken};
 use super::binom::binomial;
 use super::draw::Rng;
+use super::reuse::clone_by_fields;
 use super::series as s;
 use super::stage::{Class, Done, Stage, MAX_WAIT_WEEKS};
 use crate::calendar::WEEKS_PER_YEAR;
@@ -91,7 +92,7 @@ pub struct Week<'a> {
     pub plans: f64,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Pipeline {
     stages: [Stage; 3],
     ages: Ages,
@@ -101,6 +102,15 @@ pub struct Pipeline {
     reviews_due: f64,
     p: Params,
 }
+
+clone_by_fields!(Pipeline {
+    stages,
+    ages,
+    appeals,
+    done,
+    reviews_due,
+    p
+});
 
 /// A stage's hazard of finishing this week for cases within and past 20 weeks.
 #[derive(Debug, Clone, Copy)]

@@ -11,6 +11,7 @@ use super::binom::binomial;
 use super::buckets::Buckets;
 use super::draw::Rng;
 use super::geometric::Geometric;
+use super::reuse::clone_by_fields;
 use rand::RngCore;
 
 /// Cases that share a request week (and, on the advice stage, the week advice was asked).
@@ -44,7 +45,7 @@ pub enum Class {
     Fresh,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Stage {
     /// Week `w` is bucket `w + offset` (room for the oldest case open at the start).
     offset: i32,
@@ -67,6 +68,20 @@ pub struct Stage {
     /// Buckets picked this week (scratch).
     picks: Vec<usize>,
 }
+
+clone_by_fields!(Stage {
+    offset,
+    waiting,
+    n_waiting,
+    work,
+    entered,
+    track_entry,
+    extra,
+    late,
+    late_share,
+    groups,
+    picks
+});
 
 impl Default for Stage {
     fn default() -> Self {
@@ -102,18 +117,27 @@ pub fn push_done(list: &mut Vec<Done>, request_week: i32, count: u32) {
 
 /// Cases counted by the week they entered a stage, kept week by week for the last weeks a
 /// clock runs (6 for advice) and together before that: all a clock needs to know of them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 struct Recent {
     /// `(week entered, cases)` in order, the oldest first.
     weeks: std::collections::VecDeque<(i32, u32)>,
     older: u32,
+    /// `older` and the cases of `weeks`.
+    total: u32,
 }
+
+clone_by_fields!(Recent {
+    weeks,
+    older,
+    total
+});
 
 impl Recent {
     fn add(&mut self, entered: i32, n: u32) {
         if n == 0 {
             return;
         }
+        self.total += n;
         // Cases arrive in week order, bar those open at the start (entered earlier).
         match self.weeks.back_mut() {
             Some(w) if w.0 == entered => w.1 += n,
@@ -135,9 +159,9 @@ impl Recent {
 
     /// Take `n` cases, the longest in the stage first; returns how many were recent.
     fn take_oldest(&mut self, mut n: u32) -> u32 {
-        let k = n.min(self.older);
-        self.older -= k;
-        n -= k;
+        let old = n.min(self.older);
+        self.older -= old;
+        n -= old;
         let mut recent = 0;
         while n > 0 {
             let Some(front) = self.weeks.front_mut() else {
@@ -151,16 +175,17 @@ impl Recent {
                 self.weeks.pop_front();
             }
         }
+        self.total -= old + recent;
         recent
     }
 
     /// Take a case at random; 1 if it was recent.
     fn take_random(&mut self, rng: &mut Rng) -> u32 {
-        let total = self.older + self.weeks.iter().map(|w| w.1).sum::<u32>();
-        if total == 0 {
+        if self.total == 0 {
             return 0;
         }
-        let mut u = below(total, rng);
+        let mut u = below(self.total, rng);
+        self.total -= 1;
         if u < self.older {
             self.older -= 1;
             return 0;
@@ -288,6 +313,7 @@ impl Stage {
         self.join(request_week, entered, count);
     }
 
+    #[inline]
     fn join(&mut self, request_week: i32, entered: i32, count: u32) {
         let i = self.bucket(request_week);
         self.work.add(i, count);
@@ -330,6 +356,16 @@ impl Stage {
         } else {
             0
         };
+        if count == 1 {
+            // One case: the same draws as the split below, without the list of groups.
+            let e = if late == 1 {
+                self.late.one(rng)
+            } else {
+                self.extra.one(rng)
+            };
+            self.wait(earliest + e as i32, request_week, now, entered, 1);
+            return;
+        }
         let mut groups = std::mem::take(&mut self.groups);
         groups.clear();
         self.extra.split(count - late, rng, &mut groups);
@@ -342,6 +378,7 @@ impl Stage {
         self.groups = groups;
     }
 
+    #[inline]
     fn wait(&mut self, ready: i32, request_week: i32, now: i32, entered: i32, count: u32) {
         if count == 0 {
             return;
@@ -583,6 +620,42 @@ mod tests {
         let within = s.complete(Class::All, 0, 4, 10, 6, &mut done, &mut r);
         assert_eq!(within, 4);
         assert!(s.is_empty());
+    }
+
+    #[test]
+    fn a_stage_copied_into_with_clone_from_goes_on_as_a_clone() {
+        let mut r = rng();
+        let mut a = Stage::default();
+        a.reset(10, 200, (2.0, 0.2, 8.0), true);
+        for w in 0..30 {
+            a.enter(w, 1 + (w as u32 * 7) % 40, w, 2, &mut r);
+            a.release(w);
+            a.complete(Class::All, 3, 5, w, 6, &mut Vec::new(), &mut r);
+        }
+        // Another stage's allocations and worked-out binomial rows, at other chances.
+        let mut b = Stage::default();
+        b.reset(20, 300, (0.7, 0.4, 3.0), false);
+        for w in 0..20 {
+            b.enter(w, 60, w, 0, &mut r);
+        }
+        b.clone_from(&a);
+        let mut c = a.clone();
+        let (mut rb, mut rc) = (rng(), rng());
+        for w in 30..200 {
+            let (mut db, mut dc) = (Vec::new(), Vec::new());
+            for (s, d, r) in [(&mut b, &mut db, &mut rb), (&mut c, &mut dc, &mut rc)] {
+                s.enter(w, 1 + (w as u32 * 5) % 70, w, 1, r);
+                s.release(w);
+                let within = s.complete(Class::Overdue, 2, 4, w, 6, d, r);
+                d.push(Done {
+                    request_week: -1,
+                    count: within,
+                });
+                s.complete(Class::Fresh, 1, 9, w, 6, d, r);
+            }
+            assert_eq!(db, dc, "week {w}");
+            assert_eq!(b.len(), c.len(), "week {w}");
+        }
     }
 
     #[test]
