@@ -5,6 +5,7 @@ mod anchor;
 mod defaults;
 pub mod finance;
 pub mod fit;
+mod persist;
 mod rates;
 pub mod trend;
 mod write;
@@ -157,6 +158,9 @@ pub struct Calibration {
     /// out of it and why.
     pub fit: Option<fit::PipelineFit>,
     pub fit_notes: Vec<String>,
+    /// The capacity factor at which this service would issue England's share of plans within
+    /// 20 weeks, which the carried-on capacity moves towards (`None`: it stays at the level).
+    pub capacity_typical: Option<f64>,
     /// High-needs money: national defaults until `finance::fit` is given a finance file.
     pub finance: finance::FinanceCal,
 }
@@ -194,6 +198,7 @@ pub fn pooled(sen2: &Sen2, origin: i32) -> Option<Pooled> {
         })
         .collect();
     p.transient = trend::transient_share(&shares).unwrap_or(0.0);
+    p.persistence = persist::persistence(&sen2.areas, &sen2.england, origin);
     let sds = |f: &dyn Fn(&Area) -> Vec<(i32, f64)>| -> (Vec<f64>, Vec<f64>) {
         sen2.areas
             .iter()
@@ -410,11 +415,9 @@ pub fn calibrate(
     let share =
         |f: &crate::sen2::Flows| Some(f.assessed_plan? / (f.assessed_plan? + f.assessed_no_plan?));
     let published_plan_share = recent().rev().find_map(|(_, f)| share(f));
-    let in_20_weeks: Vec<(i32, f64)> = flows(origin - TREND_YEARS)
-        .filter_map(|(y, f)| {
-            let d = f.issued.filter(|d| *d > 0.0)?;
-            Some((*y, f.issued_in_20_weeks? / d))
-        })
+    let in_20_weeks: Vec<(i32, f64)> = persist::in_20_weeks(area, origin)
+        .into_iter()
+        .filter(|(y, _)| *y >= (origin - TREND_YEARS).max(first))
         .collect();
     let in_6_weeks: Vec<(i32, f64)> = flows(origin - TREND_YEARS)
         .filter_map(|(y, f)| {
@@ -514,9 +517,17 @@ pub fn calibrate(
         capacity_ratio,
         fit,
         fit_notes,
+        capacity_typical: None,
         finance,
     };
-    anchor::anchor(&mut cal)?;
+    let national = cal.fit.as_ref().and_then(|f| {
+        let last = f.years.last()?.target.year;
+        persist::in_20_weeks(&sen2.england, origin)
+            .into_iter()
+            .find(|x| x.0 == last)
+            .map(|x| x.1)
+    });
+    anchor::anchor(&mut cal, national)?;
     Ok(cal)
 }
 

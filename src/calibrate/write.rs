@@ -474,12 +474,12 @@ fn process(s: &mut String, c: &Calibration) {
             );
             let _ = writeln!(
                 s,
-                "# and staff sized to it, repeats {}'s recorded shares (timeliness persists: a year's best guess is",
+                "# and staff sized to it, repeats {}'s recorded share over its first two years when held there;",
                 c.origin - 1
             );
             let _ = writeln!(
                 s,
-                "# the last); drawn each year with the sd of its log from year to year (own years shrunk towards 0.2)."
+                "# drawn each year with the sd of its log from year to year (own years shrunk towards 0.2)."
             );
             let _ = writeln!(
                 s,
@@ -487,6 +487,36 @@ fn process(s: &mut String, c: &Calibration) {
                 f.level * (0.5 * f.sd * f.sd).exp(),
                 f.level * (0.5 * f.sd * f.sd).exp() * (f.sd * f.sd).exp_m1().sqrt()
             );
+            if let (Some(typical), Some(rho)) = (c.capacity_typical, c.pooled.persistence) {
+                let _ = writeln!(
+                    s,
+                    "# Where it goes from there [P SEN2]: authorities' 20-week shares less England's correlate at {rho:.2} from"
+                );
+                let _ = writeln!(
+                    s,
+                    "# one year to the next (all authorities, years to {}): a service far behind or ahead of England has",
+                    c.origin - 1
+                );
+                let _ = writeln!(
+                    s,
+                    "# closed part of the gap each year (money and attention where it fails, strain where it leads). So the"
+                );
+                let _ = writeln!(
+                    s,
+                    "# capacity moves towards the factor ({typical:.2}) at which this service would issue England's {} share,",
+                    c.origin - 1
+                );
+                let _ = writeln!(
+                    s,
+                    "# closing {:.0}% of the gap (in log) a year. capacity_reversion = 0 holds it where it is.",
+                    100.0 * (1.0 - rho)
+                );
+                let _ = writeln!(
+                    s,
+                    "capacity_typical = {typical:.3}\ncapacity_reversion = {:.3}",
+                    1.0 - rho
+                );
+            }
             (
                 f.oldest_first,
                 f.decision_priority,

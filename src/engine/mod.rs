@@ -6,6 +6,7 @@ pub mod alias;
 pub mod binom;
 pub mod bintab;
 pub mod buckets;
+pub mod capacity;
 pub mod caseload;
 pub mod draw;
 pub mod finance;
@@ -107,9 +108,7 @@ pub fn simulate(
     let plan_rate: Vec<f64> = (0..clock.n_fy)
         .map(|y| d.year(model.demand.plan_rate, y))
         .collect();
-    let capacity: Vec<f64> = (0..clock.n_fy)
-        .map(|y| d.year(model.process.capacity_factor, y))
-        .collect();
+    let capacity = capacity::by_month(model, d);
     // Net migration is set by the year: its monthly rate once a year, not each month.
     let migration: Vec<f64> = (0..clock.n_fy)
         .map(|y| caseload::monthly_rate(d.year(model.caseload.net_migration, y)))
@@ -191,8 +190,8 @@ pub fn simulate(
             requests,
             refusal: sc.refusal[m],
             plan_rate: plan_rate[fy],
-            hours: [0, 1, 2].map(|r| roles[r].weekly_hours * capacity[fy]),
-            team_hours: [0, 1, 2].map(|r| roles[r].backlog_hours * capacity[fy]),
+            hours: [0, 1, 2].map(|r| roles[r].weekly_hours * capacity[m]),
+            team_hours: [0, 1, 2].map(|r| roles[r].backlog_hours * capacity[m]),
             need: &need,
             plans: sc.caseload.total(),
         };

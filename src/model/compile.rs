@@ -218,7 +218,12 @@ pub const LATE_WEEKS_DEFAULT: f64 = 40.0;
 
 fn stages(top: &Section<'_>, p: &mut ParamTable) -> InputResult<([Stage; 3], Process)> {
     let mut keys: Vec<&str> = STAGES.to_vec();
-    keys.extend(["oldest_first", "capacity_factor"]);
+    keys.extend([
+        "oldest_first",
+        "capacity_factor",
+        "capacity_typical",
+        "capacity_reversion",
+    ]);
     let pr = top.section("process", &keys)?;
     let weeks = Domain::closed(0.0, 52.0, "weeks from 0 to 52");
     let hours = Domain::closed(0.0, 1000.0, "hours a case from 0 to 1,000");
@@ -257,14 +262,32 @@ fn stages(top: &Section<'_>, p: &mut ParamTable) -> InputResult<([Stage; 3], Pro
             ],
         });
     }
+    let factor = Domain::closed(0.0, 10.0, "a factor on statutory hours from 0 to 10");
+    // A share of the gap to a typical service closes each year only when both are given.
+    let reversion = match pr.opt("capacity_reversion") {
+        Some(_) => Some((
+            pr.param(
+                "capacity_typical",
+                Domain::closed(0.01, 10.0, "a factor on statutory hours from 0.01 to 10 (required with capacity_reversion)"),
+                p,
+            )?,
+            pr.param("capacity_reversion", Domain::PROB, p)?,
+        )),
+        None => match pr.opt("capacity_typical") {
+            Some(e) => {
+                return Err(InputError::new(
+                    &e.key_loc,
+                    pr.key("capacity_typical"),
+                    "has no effect without capacity_reversion (the share of the gap to it that closes a year, 0 to 1); give both or neither".to_string(),
+                ))
+            }
+            None => None,
+        },
+    };
     let process = Process {
         oldest_first: pr.param_or("oldest_first", Domain::PROB, 0.5, p)?,
-        capacity_factor: pr.param_or(
-            "capacity_factor",
-            Domain::closed(0.0, 10.0, "a factor on statutory hours from 0 to 10"),
-            1.0,
-            p,
-        )?,
+        capacity_factor: pr.param_or("capacity_factor", factor, 1.0, p)?,
+        reversion,
     };
     Ok((out.try_into().expect("three stages"), process))
 }

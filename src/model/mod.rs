@@ -138,6 +138,10 @@ pub struct Process {
     /// Effective capacity: a factor on every role's statutory hours, drawn each year when
     /// uncertain (time lost or gained: sickness, systems, panels, how well work is organised).
     pub capacity_factor: ParamId,
+    /// Where the capacity goes from there: the factor a typical service has
+    /// (`capacity_typical`) and the share of the gap (in log) that closes a year
+    /// (`capacity_reversion`); `None`: it stays where `capacity_factor` puts it.
+    pub reversion: Option<(ParamId, ParamId)>,
 }
 
 pub const STAGES: [&str; 3] = ["decision", "advice", "drafting"];
