@@ -488,33 +488,17 @@ fn process(s: &mut String, c: &Calibration) {
                 f.level * (0.5 * f.sd * f.sd).exp() * (f.sd * f.sd).exp_m1().sqrt()
             );
             if let (Some(typical), Some(rho)) = (c.capacity_typical, c.pooled.persistence) {
+                let last = c.origin - 1;
+                let closed = 1.0 - rho;
                 let _ = writeln!(
                     s,
-                    "# Where it goes from there [P SEN2]: authorities' 20-week shares less England's correlate at {rho:.2} from"
-                );
-                let _ = writeln!(
-                    s,
-                    "# one year to the next (all authorities, years to {}): a service far behind or ahead of England has",
-                    c.origin - 1
-                );
-                let _ = writeln!(
-                    s,
-                    "# closed part of the gap each year (money and attention where it fails, strain where it leads). So the"
-                );
-                let _ = writeln!(
-                    s,
-                    "# capacity moves towards the factor ({typical:.2}) at which this service would issue England's {} share,",
-                    c.origin - 1
-                );
-                let _ = writeln!(
-                    s,
-                    "# closing {:.0}% of the gap (in log) a year. capacity_reversion = 0 holds it where it is.",
-                    100.0 * (1.0 - rho)
-                );
-                let _ = writeln!(
-                    s,
-                    "capacity_typical = {typical:.3}\ncapacity_reversion = {:.3}",
-                    1.0 - rho
+                    "# Where it goes from there [P SEN2]: authorities' 20-week shares less England's correlate at {rho:.2} from\n\
+                     # one year to the next (all authorities, years to {last}): a service far behind or ahead of England has\n\
+                     # closed part of the gap each year (money and attention where it fails, strain where it leads). So the\n\
+                     # capacity moves towards the factor ({typical:.2}) at which this service would issue England's {last} share,\n\
+                     # closing {:.0}% of the gap (in log) a year. capacity_reversion = 0 holds it where it is.\n\
+                     capacity_typical = {typical:.3}\ncapacity_reversion = {closed:.3}",
+                    100.0 * closed
                 );
             }
             (
