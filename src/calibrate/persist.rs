@@ -6,6 +6,7 @@
 //! the pressure; SEN2 shows the gap closing, not lasting).
 
 use crate::sen2::Area;
+use crate::stats::sensitivity::pearson;
 
 /// Fewest pairs of consecutive years the correlation is read from.
 const MIN_PAIRS: usize = 60;
@@ -29,48 +30,13 @@ pub fn in_20_weeks(area: &Area, origin: i32) -> Vec<(i32, f64)> {
 pub fn persistence(areas: &[Area], england: &Area, origin: i32) -> Option<f64> {
     let national = in_20_weeks(england, origin);
     let gap = |(y, s): (i32, f64)| national.iter().find(|n| n.0 == y).map(|n| (y, s - n.1));
-    let mut pairs = Vec::new();
+    let (mut before, mut after) = (Vec::new(), Vec::new());
     for a in areas {
         let gaps: Vec<(i32, f64)> = in_20_weeks(a, origin).into_iter().filter_map(gap).collect();
-        pairs.extend(
-            gaps.windows(2)
-                .filter(|w| w[1].0 == w[0].0 + 1)
-                .map(|w| (w[0].1, w[1].1)),
-        );
+        for w in gaps.windows(2).filter(|w| w[1].0 == w[0].0 + 1) {
+            before.push(w[0].1);
+            after.push(w[1].1);
+        }
     }
-    (pairs.len() >= MIN_PAIRS).then(|| correlation(&pairs).clamp(BOUNDS.0, BOUNDS.1))
-}
-
-/// Pearson correlation of the pairs (0 when either side does not vary).
-fn correlation(pairs: &[(f64, f64)]) -> f64 {
-    let n = pairs.len() as f64;
-    let (mx, my) = pairs
-        .iter()
-        .fold((0.0, 0.0), |(a, b), p| (a + p.0 / n, b + p.1 / n));
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for &(x, y) in pairs {
-        sxy += (x - mx) * (y - my);
-        sxx += (x - mx).powi(2);
-        syy += (y - my).powi(2);
-    }
-    if sxx > 0.0 && syy > 0.0 {
-        sxy / (sxx * syy).sqrt()
-    } else {
-        0.0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn correlation_of_a_line_and_of_noise() {
-        let line: Vec<(f64, f64)> = (0..10)
-            .map(|i| (f64::from(i), 2.0 * f64::from(i)))
-            .collect();
-        assert!((correlation(&line) - 1.0).abs() < 1e-12);
-        let flat: Vec<(f64, f64)> = (0..10).map(|i| (f64::from(i), 3.0)).collect();
-        assert_eq!(correlation(&flat), 0.0);
-    }
+    (before.len() >= MIN_PAIRS).then(|| pearson(&before, &after).clamp(BOUNDS.0, BOUNDS.1))
 }

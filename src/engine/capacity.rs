@@ -20,7 +20,7 @@ pub fn by_month(model: &Model, d: &Draw) -> Vec<f64> {
     let id = model.process.capacity_factor;
     let gap = model.process.reversion.map(|(typical, reversion)| {
         // The gap is taken from the factor's centre, so each year's draw keeps its spread.
-        let centre = model.params.params[id.0 as usize].from_uniform(0.5);
+        let centre = model.params.median(id);
         ((d.get(typical) / centre).ln(), d.get(reversion))
     });
     (0..clock.months)

@@ -26,6 +26,11 @@ impl ParamTable {
         ParamId(self.params.len() as u32 - 1)
     }
 
+    /// An input's median (its fixed value when fixed).
+    pub fn median(&self, id: ParamId) -> f64 {
+        self.params[id.0 as usize].from_uniform(0.5)
+    }
+
     /// A fixed input the file did not set (a documented default).
     pub fn fixed(&mut self, name: &str, x: f64) -> ParamId {
         self.add(Param {

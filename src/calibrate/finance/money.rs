@@ -213,7 +213,7 @@ pub fn census_growth(area: &Area, origin: i32) -> f64 {
 /// A compiled model's money at its own base year, each input at its median.
 pub fn model_medians(model: &Model) -> Money {
     let f = &model.finance;
-    let v = |id: crate::model::ParamId| model.params.params[id.0 as usize].from_uniform(0.5);
+    let v = |id: crate::model::ParamId| model.params.median(id);
     let mut np = [0.0; N_EXPENDITURE_LINES];
     if let Some(ids) = f.not_per_plan {
         for (l, id) in ids.iter().enumerate() {

@@ -36,7 +36,7 @@ fn history_growth(model: &Model) -> Option<(f64, i32)> {
 /// year either way) at the median growth and inflation.
 fn model_money(model: &Model, fy: i32) -> (Money, Vec<(i32, f64, String)>) {
     let f = &model.finance;
-    let v = |id: ParamId| model.params.params[id.0 as usize].from_uniform(0.5);
+    let v = |id: ParamId| model.params.median(id);
     let first_fy = model.clock.start.fy_start_year();
     let mut known: Vec<(i32, f64, String)> = f
         .allocation
@@ -85,7 +85,7 @@ pub fn onto_model(
     let start = model.clock.start;
     let end = start.plus_months(model.clock.months as i64);
     let fy = crate::outturn::base_year(start);
-    let v = |id: ParamId| model.params.params[id.0 as usize].from_uniform(0.5);
+    let v = |id: ParamId| model.params.median(id);
     let (growth, growth_note) = match history_growth(model) {
         Some((g, y)) => (
             g,
