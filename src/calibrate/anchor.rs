@@ -84,26 +84,40 @@ pub fn anchor(cal: &mut Calibration, national: Option<f64>) -> Result<(), String
     probe.horizon_years = YEARS.end;
     probe.finance.history.clear();
     probe.capacity_typical = None;
-    let level = level_for(&mut probe, target)?;
+    // Both searches halve the same interval, so they share their first midpoints: each level
+    // is run once.
+    let mut tried = Tried::new();
+    let level = level_for(&mut probe, target, &mut tried)?;
     cal.fit.as_mut().expect("checked above").level = level;
     cal.capacity_typical = match national {
         Some(n) if !cal.own_series && cal.pooled.persistence.is_some() => {
-            Some(level_for(&mut probe, n)?)
+            Some(level_for(&mut probe, n, &mut tried)?)
         }
         _ => None,
     };
     Ok(())
 }
 
+/// The median shares of the levels run so far (by the level's bits).
+type Tried = std::collections::HashMap<u64, Option<f64>>;
+
 /// The level at which `probe`'s median 20-week share over `YEARS` is `target`.
-fn level_for(probe: &mut Calibration, target: f64) -> Result<f64, String> {
+fn level_for(probe: &mut Calibration, target: f64, tried: &mut Tried) -> Result<f64, String> {
     // Enough runs that the median is not noise: 200,000 requests a year handled (at least 100).
     let runs = ((200_000.0 / probe.request_rate.max(1.0)).ceil() as usize).clamp(100, 400);
     let (mut lo, mut hi) = (0.25f64.ln(), 4f64.ln());
     for _ in 0..STEPS {
         let mid = 0.5 * (lo + hi);
-        probe.fit.as_mut().expect("a fitted pipeline").level = mid.exp();
-        match share_over(probe, runs, YEARS)? {
+        let share = match tried.get(&mid.to_bits()) {
+            Some(&s) => s,
+            None => {
+                probe.fit.as_mut().expect("a fitted pipeline").level = mid.exp();
+                let s = share_over(probe, runs, YEARS)?;
+                tried.insert(mid.to_bits(), s);
+                s
+            }
+        };
+        match share {
             Some(s) if s >= target => hi = mid,
             _ => lo = mid,
         }

@@ -427,17 +427,27 @@ pub fn fit(targets: &[Target], plan_rate: f64, seed: u64) -> Result<Option<Pipel
             if (dim == 2 && !has_late) || (dim == 4 && !has_6_weeks) {
                 continue;
             }
-            for step in [-1i64, 1] {
-                let i = at[dim] as i64 + step;
-                if i < 0 || i >= sizes[dim] as i64 {
-                    continue;
+            let near: Vec<Choice> = [-1i64, 1]
+                .into_iter()
+                .filter_map(|step| {
+                    let i = at[dim] as i64 + step;
+                    let mut c = at;
+                    c[dim] = usize::try_from(i).ok().filter(|&i| i < sizes[dim])?;
+                    (!tried.contains_key(&c)).then_some(c)
+                })
+                .collect();
+            // Both neighbours at once (on two threads), taken in order: the lower first, the
+            // upper only when the lower does not fit better, as one after the other would.
+            let scored = match near[..] {
+                [c] => vec![(c, evaluate(&run, c, n, seed)?)],
+                [a, b] => {
+                    let (ea, eb) =
+                        rayon::join(|| evaluate(&run, a, n, seed), || evaluate(&run, b, n, seed));
+                    vec![(a, ea?), (b, eb?)]
                 }
-                let mut c = at;
-                c[dim] = i as usize;
-                if tried.contains_key(&c) {
-                    continue;
-                }
-                let e = evaluate(&run, c, n, seed)?;
+                _ => Vec::new(),
+            };
+            for (c, e) in scored {
                 tried.insert(c, e.0);
                 if e.0 < best.0 {
                     best = e;

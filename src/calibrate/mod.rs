@@ -12,7 +12,8 @@ mod write;
 
 use crate::model::N_SETTINGS;
 use crate::sen2::{Area, Sen2, N_BANDS};
-use trend::{Pooled, Trend};
+pub use trend::Pooled;
+use trend::Trend;
 
 use defaults::{pipeline, staff_fte, CAPACITY_RATIO};
 pub use defaults::{vacancy_share, HoursCard, HOURS, STAFF_DEFAULTS};

@@ -450,11 +450,13 @@ fn trajectories(
     let mut values = vec![0.0; range.len() * row_len];
     let m_count = model.clock.months;
     let inputs = &res.inputs;
-    // Work in runs of at least 64 trajectories so each thread reuses its buffers.
+    // Work in runs of up to 64 trajectories so each thread reuses its buffers, short enough
+    // that a small batch (a calibration's hundred) still gives every thread some.
+    let min_len = (range.len() / (4 * rayon::current_num_threads())).clamp(1, 64);
     values
         .par_chunks_mut(row_len)
         .enumerate()
-        .with_min_len(64)
+        .with_min_len(min_len)
         .try_for_each_init(
             || (Scratch::default(), vec![0.0; series::N_SERIES * m_count]),
             |(scratch, raw), (i, row)| {
