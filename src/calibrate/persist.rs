@@ -26,7 +26,11 @@ pub fn in_20_weeks(area: &Area, origin: i32) -> Vec<(i32, f64)> {
 }
 
 /// The year-to-year correlation of authorities' 20-week shares less England's, from years
-/// before `origin`; `None` with fewer than `MIN_PAIRS` pairs.
+/// before `origin`; `None` with fewer than `MIN_PAIRS` pairs. (Most services hold on to more
+/// of their gap than this says, a few jump far: the retention whose forecast of next year has
+/// the least median error is 0.86, against a correlation of 0.56, to 2024. Reverting at
+/// 1 - 0.86 was tried on the 2020 and 2022 backtests: the 20-week share's median error was
+/// 16.4 and 19.5 points at one and two years, against 13.9 and 20.7 with the correlation.)
 pub fn persistence(areas: &[Area], england: &Area, origin: i32) -> Option<f64> {
     let national = in_20_weeks(england, origin);
     let gap = |(y, s): (i32, f64)| national.iter().find(|n| n.0 == y).map(|n| (y, s - n.1));
