@@ -122,22 +122,23 @@ fn from_origin(
     let pooled = calibrate::pooled(sen2, origin).with_context(|| {
         format!("too few authorities with requests before {origin} to pool a trend")
     })?;
-    let spreads = Spreads::new(sen2, origin, horizon);
-    let sources = sen2
-        .files
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let at = AtOrigin {
+        sen2,
+        origin,
+        horizon,
+        opts,
+        models_dir,
+        spreads: Spreads::new(sen2, origin, horizon),
+        sources: sen2
+            .files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        pooled,
+    };
     // Areas are independent: scored on all threads, kept in the order given.
-    let per_area: Vec<Result<std::result::Result<Vec<Row>, Skipped>>> = areas
-        .par_iter()
-        .map(|area| {
-            one_area(
-                sen2, area, origin, horizon, opts, models_dir, &pooled, &spreads, &sources,
-            )
-        })
-        .collect();
+    let per_area: Vec<Result<Scored>> = areas.par_iter().map(|area| at.area(area)).collect();
     let mut rows = Vec::new();
     let mut skipped = Vec::new();
     for r in per_area {
@@ -149,103 +150,119 @@ fn from_origin(
     Ok((rows, skipped))
 }
 
-/// One area's scored forecasts from `origin`, or why it was skipped.
-#[allow(clippy::too_many_arguments)]
-fn one_area(
-    sen2: &Sen2,
-    area: &Area,
+/// What every area backtested from one origin shares.
+struct AtOrigin<'a> {
+    sen2: &'a Sen2,
     origin: i32,
     horizon: usize,
-    opts: &Options,
-    models_dir: &Path,
-    pooled: &calibrate::Pooled,
-    spreads: &Spreads,
-    sources: &str,
-) -> Result<std::result::Result<Vec<Row>, Skipped>> {
-    let skip = |reason: String| Skipped {
-        la_code: area.code.clone(),
-        la_name: area.name.clone(),
-        reason,
-        origin,
-    };
-    let mut rows = Vec::new();
-    let cal = match calibrate::calibrate(sen2, area, origin, horizon + 1, pooled) {
-        Ok(c) => c,
-        Err(e) => return Ok(Err(skip(e))),
-    };
-    let actuals: Vec<(&'static str, usize, i32, f64)> = METRICS
-        .iter()
-        .chain(&SHARES)
-        .flat_map(|&m| {
-            let s = series(area, m);
-            (1..=horizon).filter_map(move |h| {
-                let (y, _) = target(m, origin, h);
-                s.iter().find(|p| p.0 == y).map(|p| (m, h, y, p.1))
-            })
-        })
-        .filter(|a| a.3 > 0.0 || is_share(a.0))
-        .collect();
-    if actuals.is_empty() {
-        return Ok(Err(skip(format!(
-            "no outcomes after {origin} to compare with"
-        ))));
-    }
-    let file = models_dir.join(format!(
-        "{}.toml",
-        if area.code.is_empty() {
-            "england"
-        } else {
-            &area.code
-        }
-    ));
-    std::fs::write(&file, calibrate::to_toml(&cal, sources))
-        .with_context(|| format!("writing {}", file.display()))?;
-    let model = crate::load_model(&file)
-        .with_context(|| format!("the calibrated model {} does not load", file.display()))?;
-    // January census months are read per trajectory, however many runs.
-    let res = run(
-        &model,
-        &RunOptions {
-            max_monthly_runs: usize::MAX,
-            ..RunOptions::new(opts.runs, opts.seed)
-        },
-    )?;
-    let first = calibrate::first_year(area, origin).unwrap_or(i32::MIN);
-    for (metric, h, year, actual) in actuals {
-        let v = forecast::sample(&res, metric, h);
-        if v.is_empty() {
-            continue;
-        }
-        let seen = known(area, metric, origin, first);
-        let scale = if is_share(metric) {
-            1.0
-        } else {
-            seen.last().map_or(f64::NAN, |p| p.1)
-        };
-        let case = Case {
-            area,
-            metric,
+    opts: &'a Options,
+    models_dir: &'a Path,
+    pooled: calibrate::Pooled,
+    spreads: Spreads,
+    /// The SEN2 files read, named in each model written.
+    sources: String,
+}
+
+/// An area's scored forecasts, or why it was skipped.
+type Scored = std::result::Result<Vec<Row>, Skipped>;
+
+impl AtOrigin<'_> {
+    /// One area's scored forecasts from `origin`, or why it was skipped.
+    fn area(&self, area: &Area) -> Result<Scored> {
+        let AtOrigin {
+            sen2,
             origin,
-            h,
-            year,
-            actual,
-            scale,
+            horizon,
+            opts,
+            models_dir,
+            ..
+        } = *self;
+        let skip = |reason: String| Skipped {
+            la_code: area.code.clone(),
+            la_name: area.name.clone(),
+            reason,
+            origin,
         };
-        let q = [0.025, 0.10, 0.50, 0.90, 0.975].map(|p| quantile_sorted(&v, p));
-        rows.push(case.row(q, methods(metric)[0], Some(forecast::pit(&v, actual))));
-        for (i, b) in baseline::points(metric, &seen, year)
-            .into_iter()
-            .enumerate()
-        {
-            let Some(b) = b else { continue };
-            let method = methods(metric)[i + 1];
-            let [lo95, lo80, hi80, hi95] = spreads
-                .interval(metric, method, h, b)
-                .unwrap_or([f64::NAN; 4]);
-            rows.push(case.row([lo95, lo80, b, hi80, hi95], method, None));
+        let cal = match calibrate::calibrate(sen2, area, origin, horizon + 1, &self.pooled) {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(skip(e))),
+        };
+        let actuals: Vec<(&'static str, usize, i32, f64)> = METRICS
+            .iter()
+            .chain(&SHARES)
+            .flat_map(|&m| {
+                let s = series(area, m);
+                (1..=horizon).filter_map(move |h| {
+                    let (y, _) = target(m, origin, h);
+                    s.iter().find(|p| p.0 == y).map(|p| (m, h, y, p.1))
+                })
+            })
+            .filter(|a| a.3 > 0.0 || is_share(a.0))
+            .collect();
+        if actuals.is_empty() {
+            return Ok(Err(skip(format!(
+                "no outcomes after {origin} to compare with"
+            ))));
         }
+        let file = models_dir.join(format!(
+            "{}.toml",
+            if area.code.is_empty() {
+                "england"
+            } else {
+                &area.code
+            }
+        ));
+        std::fs::write(&file, calibrate::to_toml(&cal, &self.sources))
+            .with_context(|| format!("writing {}", file.display()))?;
+        let model = crate::load_model(&file)
+            .with_context(|| format!("the calibrated model {} does not load", file.display()))?;
+        // January census months are read per trajectory, however many runs.
+        let res = run(
+            &model,
+            &RunOptions {
+                max_monthly_runs: usize::MAX,
+                ..RunOptions::new(opts.runs, opts.seed)
+            },
+        )?;
+        let first = calibrate::first_year(area, origin).unwrap_or(i32::MIN);
+        let mut rows = Vec::new();
+        for (metric, h, year, actual) in actuals {
+            let v = forecast::sample(&res, metric, h);
+            if v.is_empty() {
+                continue;
+            }
+            let seen = known(area, metric, origin, first);
+            let scale = if is_share(metric) {
+                1.0
+            } else {
+                seen.last().map_or(f64::NAN, |p| p.1)
+            };
+            let case = Case {
+                area,
+                metric,
+                origin,
+                h,
+                year,
+                actual,
+                scale,
+            };
+            let q = [0.025, 0.10, 0.50, 0.90, 0.975].map(|p| quantile_sorted(&v, p));
+            rows.push(case.row(q, methods(metric)[0], Some(forecast::pit(&v, actual))));
+            for (i, b) in baseline::points(metric, &seen, year)
+                .into_iter()
+                .enumerate()
+            {
+                let Some(b) = b else { continue };
+                let method = methods(metric)[i + 1];
+                let [lo95, lo80, hi80, hi95] = self
+                    .spreads
+                    .interval(metric, method, h, b)
+                    .unwrap_or([f64::NAN; 4]);
+                rows.push(case.row([lo95, lo80, b, hi80, hi95], method, None));
+            }
+        }
+        Ok(Ok(rows))
     }
-    Ok(Ok(rows))
 }
 
 /// What one forecast is of.
