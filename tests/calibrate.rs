@@ -266,21 +266,32 @@ fn calibrate_writes_a_model_that_runs_and_marks_defaults() {
     assert!(text.contains("start = \"2024-01\""));
     assert!(text.contains("default — replace with local figures"));
     assert!(text.contains("[P SEN2]"));
-    // The capacity moves towards a typical service's at the rate the authorities' 20-week shares
-    // less England's revert (the fixture authorities: 40-50% of the gap a year).
-    let value = |key: &str| -> f64 {
-        let line = text
-            .lines()
-            .find(|l| l.starts_with(key))
-            .unwrap_or_else(|| panic!("no {key}"));
-        line.split('=').nth(1).unwrap().trim().parse().unwrap()
-    };
-    let reversion = value("capacity_reversion = ");
-    assert!(
-        (0.2..0.7).contains(&reversion),
-        "capacity_reversion {reversion}"
-    );
-    assert!(value("capacity_typical = ") > 0.0);
+    // Each year's capacity sets the median 20-week share on the path services have taken from
+    // such a share: the gap to England's shrinks by the pooled retention, never growing.
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("capacity_path = ["))
+        .expect("a capacity path");
+    let factors: Vec<f64> = line["capacity_path = [".len()..line.len() - 1]
+        .split(", ")
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert_eq!(factors.len(), 5, "{line}");
+    assert!(factors.iter().all(|f| (0.2..5.0).contains(f)), "{line}");
+    let kept = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# service keeps "))
+        .expect("the retention");
+    let kept: Vec<f64> = kept
+        .split(" after")
+        .next()
+        .unwrap()
+        .split(", ")
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert_eq!(kept.len(), 5, "{kept:?}");
+    assert!(kept.windows(2).all(|w| w[1] <= w[0]), "{kept:?}");
+    assert!((0.3..=1.0).contains(&kept[0]), "{kept:?}");
     sendcast()
         .args([
             "run",

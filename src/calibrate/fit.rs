@@ -87,6 +87,9 @@ const WORK_SCALE: [f64; 5] = [0.5, 1.0, 2.0, 4.0, 8.0];
 /// Mean extra weeks of the decision past its 3-week minimum: the share decided within 6 weeks
 /// can be at most 99.8%, 98.8%, 93.8%, 87.0% or 80.2% (1 - (m / (1 + m))^4), whatever the staff.
 const DECISION_EXTRA: [f64; 5] = [0.25, 0.5, 1.0, 1.5, 2.0];
+/// The range of `DECISION_EXTRA`: where a model draws the decision's extra weeks from when
+/// no 6-week share is recorded to choose by.
+pub const DECISION_EXTRA_RANGE: (f64, f64) = (DECISION_EXTRA[0], DECISION_EXTRA[4]);
 /// Most the year-to-year sd of log capacity carried on may be.
 const SD_MAX: f64 = 0.35;
 /// Range of the capacity factor searched.

@@ -159,11 +159,21 @@ pub struct Calibration {
     /// out of it and why.
     pub fit: Option<fit::PipelineFit>,
     pub fit_notes: Vec<String>,
-    /// The capacity factor at which this service would issue England's share of plans within
-    /// 20 weeks, which the carried-on capacity moves towards (`None`: it stays at the level).
-    pub capacity_typical: Option<f64>,
+    /// A factor on the carried-on capacity in each of the first years, at which the model's
+    /// median 20-week share follows where services have gone from the last (`anchor`); empty:
+    /// the level throughout.
+    pub capacity_path: Vec<PathYear>,
     /// High-needs money: national defaults until `finance::fit` is given a finance file.
     pub finance: finance::FinanceCal,
+}
+
+/// One year of `Calibration::capacity_path`: the calendar year, the median 20-week share (0-1)
+/// it is set to give, and the factor that gives it.
+#[derive(Debug, Clone, Copy)]
+pub struct PathYear {
+    pub year: i32,
+    pub target: f64,
+    pub factor: f64,
 }
 
 /// Why an area cannot be calibrated at an origin.
@@ -199,7 +209,7 @@ pub fn pooled(sen2: &Sen2, origin: i32) -> Option<Pooled> {
         })
         .collect();
     p.transient = trend::transient_share(&shares).unwrap_or(0.0);
-    p.persistence = persist::persistence(&sen2.areas, &sen2.england, origin);
+    p.retention = persist::retention(&sen2.areas, &sen2.england, origin);
     let sds = |f: &dyn Fn(&Area) -> Vec<(i32, f64)>| -> (Vec<f64>, Vec<f64>) {
         sen2.areas
             .iter()
@@ -518,7 +528,7 @@ pub fn calibrate(
         capacity_ratio,
         fit,
         fit_notes,
-        capacity_typical: None,
+        capacity_path: Vec::new(),
         finance,
     };
     let national = cal.fit.as_ref().and_then(|f| {

@@ -74,9 +74,9 @@ pub struct Pooled {
     /// Share of the year-to-year variance of authorities' log shares of England's requests that
     /// passes (`transient_share`).
     pub transient: f64,
-    /// Year-to-year correlation of authorities' 20-week shares less England's (`persist`);
-    /// `None` when too few years are recorded.
-    pub persistence: Option<f64>,
+    /// Retention of authorities' 20-week shares less England's at lags 1, 2, ... years
+    /// (`persist::retention`); `None` when too few years are recorded.
+    pub retention: Option<[f64; super::persist::MAX_LAG]>,
     pub authorities: usize,
     /// Median year-to-year sd of an authority's log conversion (new plans / requests agreed).
     pub conversion_sd: f64,
@@ -119,7 +119,7 @@ impl Pooled {
             volatility,
             national_var: 0.0,
             transient: 0.0,
-            persistence: None,
+            retention: None,
             authorities: fits.len(),
             conversion_sd: 0.2,
             gap: 0.015,
@@ -385,7 +385,7 @@ mod tests {
             volatility: 0.10,
             national_var: 0.0,
             transient: 0.0,
-            persistence: None,
+            retention: None,
             authorities: 100,
             conversion_sd: 0.2,
             gap: 0.015,

@@ -487,19 +487,14 @@ fn process(s: &mut String, c: &Calibration) {
                 f.level * (0.5 * f.sd * f.sd).exp(),
                 f.level * (0.5 * f.sd * f.sd).exp() * (f.sd * f.sd).exp_m1().sqrt()
             );
-            if let (Some(typical), Some(rho)) = (c.capacity_typical, c.pooled.persistence) {
-                let last = c.origin - 1;
-                let closed = 1.0 - rho;
-                let _ = writeln!(
-                    s,
-                    "# Where it goes from there [P SEN2]: authorities' 20-week shares less England's correlate at {rho:.2} from\n\
-                     # one year to the next (all authorities, years to {last}): a service far behind or ahead of England has\n\
-                     # closed part of the gap each year (money and attention where it fails, strain where it leads). So the\n\
-                     # capacity moves towards the factor ({typical:.2}) at which this service would issue England's {last} share,\n\
-                     # closing {:.0}% of the gap (in log) a year. capacity_reversion = 0 holds it where it is.\n\
-                     capacity_typical = {typical:.3}\ncapacity_reversion = {closed:.3}",
-                    100.0 * closed
-                );
+            if !c.capacity_path.is_empty() {
+                let _ = write!(s, "{}", path_comment(c));
+                let factors: Vec<String> = c
+                    .capacity_path
+                    .iter()
+                    .map(|y| format!("{:.3}", y.factor))
+                    .collect();
+                let _ = writeln!(s, "capacity_path = [{}]", factors.join(", "));
             }
             (
                 f.oldest_first,
@@ -537,11 +532,26 @@ fn process(s: &mut String, c: &Calibration) {
             h.drafting_co, h.drafting_mgr
         ),
     ];
+    // Without a 6-week share in the record nothing tells how long this service's panels take:
+    // each future draws it from the range a fit chooses from.
+    let six_recorded = c
+        .fit
+        .as_ref()
+        .is_some_and(|f| f.years.iter().any(|y| y.target.in_6_weeks.is_some()));
     for (i, stage) in crate::model::STAGES.iter().enumerate() {
+        let extra = if i == 0 && !six_recorded {
+            let (low, high) = super::fit::DECISION_EXTRA_RANGE;
+            format!(
+                "{{ dist = \"uniform\", low = {low}, high = {high} }}   # no 6-week share recorded: \
+                 how long panels take is not known [U]; caps the 6-week share at 99.8% to 80.2%"
+            )
+        } else {
+            extra[i].to_string()
+        };
         let _ = writeln!(
             s,
-            "[process.{stage}]\nmin_weeks = {}\nextra_weeks = {}\nwork_weeks = {}",
-            p.min_weeks[i], extra[i], work[i]
+            "[process.{stage}]\nmin_weeks = {}\nextra_weeks = {extra}\nwork_weeks = {}",
+            p.min_weeks[i], work[i]
         );
         let w = if i == 0 { prio } else { p.priority[i] };
         if i == 1 {
@@ -580,4 +590,37 @@ fn lognormal_through(p10: f64, p90: f64) -> (f64, f64) {
     let sigma = (p90.ln() - p10.ln()) / (2.0 * Z90);
     let mean = (mu + sigma * sigma / 2.0).exp();
     (mean, mean * sigma.powi(2).exp_m1().sqrt())
+}
+
+/// What `capacity_path` is and where its years' medians come from.
+fn path_comment(c: &Calibration) -> String {
+    let last = c.origin - 1;
+    let mut s = String::new();
+    let shares: Vec<String> = c
+        .capacity_path
+        .iter()
+        .map(|y| format!("{} {:.0}%", y.year, 100.0 * y.target))
+        .collect();
+    let retention = c.pooled.retention.filter(|_| !c.own_series);
+    if let Some(kept) = retention {
+        let kept: Vec<String> = kept.iter().map(|r| format!("{r:.2}")).collect();
+        let _ = writeln!(
+            s,
+            "# Where it goes from there [P SEN2]: of an authority's lead or lag on England's 20-week share, a typical\n\
+             # service keeps {} after 1, 2, ... years (the least-median-error retention, all authorities, years\n\
+             # to {last}): money and attention go where a service fails, strain where it leads. So a factor on the\n\
+             # capacity in each year from the start sets the model's median share on that path from {last}'s: {}.\n\
+             # Beyond it the last factor holds; capacity_path = [1] holds the service where it is.",
+            kept.join(", "),
+            shares.join(", ")
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "# Where it goes from there: a factor on it in each year from the start, at which the model's median share\n\
+             # of plans within 20 weeks stays at {last}'s: {}.",
+            shares.join(", ")
+        );
+    }
+    s
 }

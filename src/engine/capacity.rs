@@ -1,6 +1,7 @@
 //! Effective capacity month by month: the year's draw of `capacity_factor`, moved towards a
 //! typical service's (`capacity_typical`) as a share `capacity_reversion` of the gap, in log,
-//! closes each year (README, "The assessment pipeline"). No engine state.
+//! closes each year, and by a factor in each year from the start (`capacity_path`; README,
+//! "Where the capacity goes"). No engine state.
 
 use super::draw::Draw;
 use crate::model::Model;
@@ -23,9 +24,11 @@ pub fn by_month(model: &Model, d: &Draw) -> Vec<f64> {
         let centre = model.params.median(id);
         ((d.get(typical) / centre).ln(), d.get(reversion))
     });
+    let path: Vec<f64> = model.process.path.iter().map(|&p| d.get(p)).collect();
     (0..clock.months)
         .map(|m| {
-            let x = d.year(id, clock.month_fy[m] as usize);
+            let x = d.year(id, clock.month_fy[m] as usize)
+                * path.get(m / 12).or(path.last()).copied().unwrap_or(1.0);
             match gap {
                 Some((log_gap, r)) if log_gap != 0.0 && r > 0.0 => {
                     let years = FIRST_MONTH_YEARS + m as f64 / 12.0;
@@ -68,6 +71,15 @@ mod tests {
         let held = model("capacity_factor = 1.0");
         let d = Draw::single(&held, 1, 0);
         assert!(by_month(&held, &d).iter().all(|&x| x == 1.0));
+    }
+
+    #[test]
+    fn a_path_sets_each_year_from_the_start_and_its_last_holds() {
+        let m = model("capacity_factor = 1.5\ncapacity_path = [0.5, 2.0]");
+        let d = Draw::single(&m, 1, 0);
+        let c = by_month(&m, &d);
+        assert!(c[..12].iter().all(|&x| x == 0.75), "{:?}", &c[..12]);
+        assert!(c[12..].iter().all(|&x| x == 3.0));
     }
 
     #[test]

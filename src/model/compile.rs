@@ -216,6 +216,9 @@ const WORK_WEEKS_DEFAULT: [f64; 3] = [1.0, 2.0, 2.0];
 /// usual 14-20 weeks, about 40% of them then take over a year.
 pub const LATE_WEEKS_DEFAULT: f64 = 40.0;
 
+/// Most years a `capacity_path` gives (the last is held after).
+pub const CAPACITY_PATH_YEARS: usize = 30;
+
 fn stages(top: &Section<'_>, p: &mut ParamTable) -> InputResult<([Stage; 3], Process)> {
     let mut keys: Vec<&str> = STAGES.to_vec();
     keys.extend([
@@ -223,6 +226,7 @@ fn stages(top: &Section<'_>, p: &mut ParamTable) -> InputResult<([Stage; 3], Pro
         "capacity_factor",
         "capacity_typical",
         "capacity_reversion",
+        "capacity_path",
     ]);
     let pr = top.section("process", &keys)?;
     let weeks = Domain::closed(0.0, 52.0, "weeks from 0 to 52");
@@ -288,6 +292,14 @@ fn stages(top: &Section<'_>, p: &mut ParamTable) -> InputResult<([Stage; 3], Pro
         oldest_first: pr.param_or("oldest_first", Domain::PROB, 0.5, p)?,
         capacity_factor: pr.param_or("capacity_factor", factor, 1.0, p)?,
         reversion,
+        path: pr
+            .param_list(
+                "capacity_path",
+                CAPACITY_PATH_YEARS,
+                Domain::closed(0.01, 10.0, "factors on the capacity from 0.01 to 10"),
+                p,
+            )?
+            .unwrap_or_default(),
     };
     Ok((out.try_into().expect("three stages"), process))
 }

@@ -147,6 +147,9 @@ pub struct Process {
     /// (`capacity_typical`) and the share of the gap (in log) that closes a year
     /// (`capacity_reversion`); `None`: it stays where `capacity_factor` puts it.
     pub reversion: Option<(ParamId, ParamId)>,
+    /// A factor on the capacity in each year from the start (`capacity_path`: 12 months each,
+    /// the last held after); empty: 1 throughout.
+    pub path: Vec<ParamId>,
 }
 
 pub const STAGES: [&str; 3] = ["decision", "advice", "drafting"];

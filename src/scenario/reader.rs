@@ -315,16 +315,48 @@ impl<'a> Section<'a> {
         params: &mut ParamTable,
     ) -> InputResult<Vec<ParamId>> {
         let e = self.req(key, &format!("an array of {len} numbers"))?;
-        let items = match &e.node.value {
-            Value::Array(items) if items.len() == len => items,
+        self.params_of(key, &e.node, len..=len, domain, params)
+    }
+
+    /// An array of 1 to `max` numbers or distributions, possibly absent.
+    pub fn param_list(
+        &self,
+        key: &str,
+        max: usize,
+        domain: Domain,
+        params: &mut ParamTable,
+    ) -> InputResult<Option<Vec<ParamId>>> {
+        self.opt(key)
+            .map(|e| self.params_of(key, &e.node, 1..=max, domain, params))
+            .transpose()
+    }
+
+    fn params_of(
+        &self,
+        key: &str,
+        node: &Node,
+        lens: std::ops::RangeInclusive<usize>,
+        domain: Domain,
+        params: &mut ParamTable,
+    ) -> InputResult<Vec<ParamId>> {
+        let (lo, hi) = (*lens.start(), *lens.end());
+        let expected = if lo == hi {
+            format!("exactly {lo}")
+        } else {
+            format!("{lo} to {hi}")
+        };
+        let items = match &node.value {
+            Value::Array(items) if lens.contains(&items.len()) => items,
             Value::Array(items) => {
                 return Err(InputError::new(
-                    &e.node.loc,
+                    &node.loc,
                     self.key(key),
-                    format!("has {} values; expected exactly {len}", items.len()),
+                    format!("has {} values; expected {expected}", items.len()),
                 ))
             }
-            _ => return Err(self.type_error(key, &e.node, &format!("an array of {len} numbers"))),
+            _ => {
+                return Err(self.type_error(key, node, &format!("an array of {expected} numbers")))
+            }
         };
         items
             .iter()
