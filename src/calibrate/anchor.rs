@@ -3,8 +3,9 @@
 //! turnover, the yearly capacity itself), have the last recorded 20-week share as their median. Timeliness
 //! persists from year to year (the last value is a hard forecast to beat), and the fitted
 //! years' factors are tied to the backlogs those years inherited; this ties the forecast to
-//! where the service is. Where it goes from there, the typical capacity, is set the same way:
-//! the factor at which the same service issues England's share over those years.
+//! where the service is. Where it goes from there, `capacity_path`, is set the same way, a
+//! year at a time: the factor at which that year's median share is on the path SEN2's
+//! services have taken from such a share (`persist::retention`).
 
 use super::{persist, to_toml, Calibration, PathYear};
 use crate::run::{run, RunOptions};
@@ -30,7 +31,7 @@ const X_TOLERANCE: f64 = 0.002;
 const MAX_REFINE: usize = 12;
 /// Bounds on a year's factor, as on the capacity's own draws: a share a service this small
 /// cannot be brought to (no plans, or too few to move) is not chased further.
-const PATH_BOUNDS: (f64, f64) = (0.2, 5.0);
+const PATH_BOUNDS: (f64, f64) = super::fit::CAPACITY_BOUNDS;
 
 /// Median over the runs of the model's share of plans within 20 weeks over `years` (in
 /// [0, 1]); `None` when no run issues a plan.
@@ -97,7 +98,7 @@ pub fn anchor(cal: &mut Calibration, national: Option<f64>) -> Result<(), String
     probe.horizon_years = YEARS.end;
     probe.finance.history.clear();
     probe.capacity_path.clear();
-    let level = level_for(&mut probe, last, &mut Tried::new())?;
+    let level = level_for(&mut probe, last)?;
     cal.fit.as_mut().expect("checked above").level = level;
     probe.fit.as_mut().expect("a fitted pipeline").level = level;
     let retention = match national {
@@ -107,11 +108,14 @@ pub fn anchor(cal: &mut Calibration, national: Option<f64>) -> Result<(), String
     let years = cal.horizon_years.min(persist::MAX_LAG);
     for k in 0..years {
         // The first year of the run is a year after the last recorded.
-        let kept = retention.map_or(1.0, |r| r[k]);
-        let target = national.map_or(last, |n| n + kept * (last - n));
+        let target = match (national, retention) {
+            (Some(n), Some(r)) => n + r[k] * (last - n),
+            _ => last,
+        };
         let year = PathYear {
             year: last_year + 1 + k as i32,
             target,
+            kept: retention.map(|r| r[k]),
             factor: factor_for(&mut probe, k, target)?,
         };
         probe.capacity_path.push(year);
@@ -125,24 +129,14 @@ fn runs_for(probe: &Calibration) -> usize {
     ((200_000.0 / probe.request_rate.max(1.0)).ceil() as usize).clamp(100, 400)
 }
 
-/// The median shares of the levels run so far (by the level's bits).
-type Tried = std::collections::HashMap<u64, Option<f64>>;
-
 /// The level at which `probe`'s median 20-week share over `YEARS` is `target`.
-fn level_for(probe: &mut Calibration, target: f64, tried: &mut Tried) -> Result<f64, String> {
+fn level_for(probe: &mut Calibration, target: f64) -> Result<f64, String> {
     let runs = runs_for(probe);
     let (mut lo, mut hi) = (0.25f64.ln(), 4f64.ln());
     for _ in 0..STEPS {
         let mid = 0.5 * (lo + hi);
-        let share = match tried.get(&mid.to_bits()) {
-            Some(&s) => s,
-            None => {
-                probe.fit.as_mut().expect("a fitted pipeline").level = mid.exp();
-                let s = share_over(probe, runs, YEARS)?;
-                tried.insert(mid.to_bits(), s);
-                s
-            }
-        };
+        probe.fit.as_mut().expect("a fitted pipeline").level = mid.exp();
+        let share = share_over(probe, runs, YEARS)?;
         match share {
             Some(s) if s >= target => hi = mid,
             _ => lo = mid,
@@ -169,6 +163,7 @@ fn factor_for(probe: &mut Calibration, k: usize, target: f64) -> Result<f64, Str
         probe.capacity_path.push(PathYear {
             year: 0,
             target,
+            kept: None,
             factor: x.exp(),
         });
         let share = share_over(probe, runs, k..k + 1);

@@ -90,6 +90,8 @@ const DECISION_EXTRA: [f64; 5] = [0.25, 0.5, 1.0, 1.5, 2.0];
 /// The range of `DECISION_EXTRA`: where a model draws the decision's extra weeks from when
 /// no 6-week share is recorded to choose by.
 pub const DECISION_EXTRA_RANGE: (f64, f64) = (DECISION_EXTRA[0], DECISION_EXTRA[4]);
+/// Bounds of the capacity factor a model draws each year, and of a year's factor on it.
+pub const CAPACITY_BOUNDS: (f64, f64) = (0.2, 5.0);
 /// Most the year-to-year sd of log capacity carried on may be.
 const SD_MAX: f64 = 0.35;
 /// Range of the capacity factor searched.

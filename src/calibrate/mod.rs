@@ -168,11 +168,13 @@ pub struct Calibration {
 }
 
 /// One year of `Calibration::capacity_path`: the calendar year, the median 20-week share (0-1)
-/// it is set to give, and the factor that gives it.
+/// it is set to give, the retention of the gap to England's that put it there (`None`: the
+/// last share held), and the factor that gives it.
 #[derive(Debug, Clone, Copy)]
 pub struct PathYear {
     pub year: i32,
     pub target: f64,
+    pub kept: Option<f64>,
     pub factor: f64,
 }
 

@@ -421,6 +421,7 @@ fn process(s: &mut String, c: &Calibration) {
         "# national defaults [U] (README \"The assessment pipeline\"); {DEFAULT}."
     );
     let _ = writeln!(s, "[process]");
+    let (low, high) = super::fit::CAPACITY_BOUNDS;
     let (oldest, prio, late, work, extra) = match &c.fit {
         Some(f) => {
             let _ = writeln!(
@@ -483,7 +484,7 @@ fn process(s: &mut String, c: &Calibration) {
             );
             let _ = writeln!(
                 s,
-                "capacity_factor = {{ dist = \"lognormal\", mean = {:.3}, sd = {:.3}, min = 0.2, max = 5, per = \"year\" }}",
+                "capacity_factor = {{ dist = \"lognormal\", mean = {:.3}, sd = {:.3}, min = {low}, max = {high}, per = \"year\" }}",
                 f.level * (0.5 * f.sd * f.sd).exp(),
                 f.level * (0.5 * f.sd * f.sd).exp() * (f.sd * f.sd).exp_m1().sqrt()
             );
@@ -508,7 +509,7 @@ fn process(s: &mut String, c: &Calibration) {
             let _ = writeln!(s, "# Nothing in the record to fit the casework to: capacity a national default [U], {DEFAULT}.");
             let _ = writeln!(
                 s,
-                "capacity_factor = {{ dist = \"lognormal\", mean = {:.2}, sd = 0.2, min = 0.2, max = 5, per = \"year\" }}",
+                "capacity_factor = {{ dist = \"lognormal\", mean = {:.2}, sd = 0.2, min = {low}, max = {high}, per = \"year\" }}",
                 DEFAULT_CAPACITY
             );
             (
@@ -601,9 +602,13 @@ fn path_comment(c: &Calibration) -> String {
         .iter()
         .map(|y| format!("{} {:.0}%", y.year, 100.0 * y.target))
         .collect();
-    let retention = c.pooled.retention.filter(|_| !c.own_series);
-    if let Some(kept) = retention {
-        let kept: Vec<String> = kept.iter().map(|r| format!("{r:.2}")).collect();
+    // The retention each year's target was set with, as `anchor` used it.
+    let kept: Option<Vec<String>> = c
+        .capacity_path
+        .iter()
+        .map(|y| y.kept.map(|r| format!("{r:.2}")))
+        .collect();
+    if let Some(kept) = kept {
         let _ = writeln!(
             s,
             "# Where it goes from there [P SEN2]: of an authority's lead or lag on England's 20-week share, a typical\n\
