@@ -239,3 +239,29 @@ fn above_max_monthly_runs_months_are_summarised_and_years_kept() {
         }
     }
 }
+
+#[test]
+fn a_paused_trajectory_goes_on_as_if_never_stopped() {
+    // BCP's baseline stopped at the start of two months and gone on from there (a copy of the
+    // first pause too) gives the months of the trajectory run through.
+    use sendcast::engine::draw::Draw;
+    use sendcast::engine::Paused;
+    let m = model("scenarios/bcp/baseline.toml");
+    let months = m.clock.months;
+    for index in [0, 7] {
+        let whole = raw(&m, 3, index);
+        let d = Draw::single(&m, 3, index);
+        let mut p = Paused::start(&m, &d, 3, index).unwrap();
+        let mut out = vec![0.0; s::N_SERIES * months];
+        let (a, b) = (
+            m.clock.month_first_week[13] as usize,
+            m.clock.month_first_week[40] as usize,
+        );
+        p.advance(&m, &d, a, &mut out).unwrap();
+        assert_eq!(p.week(), a);
+        let mut copy = p.clone();
+        copy.advance(&m, &d, b, &mut out).unwrap();
+        copy.advance(&m, &d, m.clock.n_weeks(), &mut out).unwrap();
+        assert_eq!(out, whole, "trajectory {index}");
+    }
+}

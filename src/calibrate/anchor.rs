@@ -8,11 +8,14 @@
 //! services have taken from such a share (`persist::retention`).
 
 use super::{persist, to_toml, Calibration, PathYear};
-use crate::run::{run, RunOptions};
+use crate::engine::draw::Draw;
+use crate::engine::{series, Paused};
+use crate::model::Model;
+use rayon::prelude::*;
 use std::path::Path;
 
-/// Bisection steps on log capacity (a factor of 16 halved 10 times: about 0.3% apart).
-const STEPS: usize = 10;
+/// Bounds on the level carried on (a factor on the capacity the fit sized).
+const LEVEL_BOUNDS: (f64, f64) = (0.25, 4.0);
 /// Seed of the anchoring runs (fixed: the same data give the same model file).
 const SEED: u64 = 2015;
 /// Years the share is repeated over: more than one, so that a capacity that only holds the
@@ -33,13 +36,8 @@ const MAX_REFINE: usize = 12;
 /// cannot be brought to (no plans, or too few to move) is not chased further.
 const PATH_BOUNDS: (f64, f64) = super::fit::CAPACITY_BOUNDS;
 
-/// Median over the runs of the model's share of plans within 20 weeks over `years` (in
-/// [0, 1]); `None` when no run issues a plan.
-fn share_over(
-    cal: &Calibration,
-    runs: usize,
-    years: std::ops::Range<usize>,
-) -> Result<Option<f64>, String> {
+/// The calibrated model as the engine runs it.
+fn compiled(cal: &Calibration) -> Result<Model, String> {
     let text = to_toml(cal, "(anchoring)");
     let loaded = crate::scenario::load_text(Path::new("anchoring.toml"), &text).map_err(|e| {
         format!(
@@ -47,29 +45,63 @@ fn share_over(
             cal.name
         )
     })?;
-    let model = crate::model::compile::compile(&loaded).map_err(|e| {
+    crate::model::compile::compile(&loaded).map_err(|e| {
         format!(
             "{}: the calibrated model does not compile ({e}), a sendcast bug",
             cal.name
         )
-    })?;
-    let res = run(
-        &model,
-        &RunOptions {
-            max_monthly_runs: usize::MAX,
-            ..RunOptions::new(runs, SEED)
-        },
-    )
-    .map_err(|e| e.to_string())?;
-    let mut shares: Vec<f64> = res
-        .weighted_share(
-            "plans_within_20_weeks_pct",
-            "new_plans",
-            12 * years.start..12 * years.end,
-        )
-        .into_iter()
-        .map(|pct| pct / 100.0)
-        .collect();
+    })
+}
+
+/// `cal`'s runs stepped through `years` (from their start, or on from `from`, paused at the
+/// start of `years`), left paused at the end of them in `out`. Returns the median over the runs
+/// of the share of plans within 20 weeks over `years` (in [0, 1]), `None` when no run issues a
+/// plan. The runs' draws are the model's own at `SEED`, so a model that differs only from
+/// `years` on goes on from the same state (common random numbers).
+fn share_over(
+    cal: &Calibration,
+    runs: usize,
+    years: std::ops::Range<usize>,
+    from: Option<&[Paused]>,
+    out: &mut Vec<Paused>,
+) -> Result<Option<f64>, String> {
+    let model = compiled(cal)?;
+    let clock = &model.clock;
+    let months = clock.months;
+    let week_at = |m: usize| {
+        clock
+            .month_first_week
+            .get(m)
+            .map_or(clock.n_weeks(), |&w| w as usize)
+    };
+    let (first, end) = (week_at(12 * years.start), week_at(12 * years.end));
+    let stepped: Vec<(Paused, Option<f64>)> = (0..runs)
+        .into_par_iter()
+        .map(|i| {
+            let d = Draw::single(&model, SEED, i as u64);
+            let mut p = match from {
+                Some(f) => f[i].clone(),
+                None => Paused::start(&model, &d, SEED, i as u64)?,
+            };
+            debug_assert_eq!(p.week(), first);
+            let mut raw = vec![0.0; series::N_SERIES * months];
+            p.advance(&model, &d, end, &mut raw)?;
+            let sum = |s: usize| -> f64 {
+                (12 * years.start..(12 * years.end).min(months))
+                    .map(|m| raw[s * months + m])
+                    .sum()
+            };
+            let (within, plans) = (sum(series::PLANS_20W), sum(series::NEW_PLANS));
+            Ok((p, (plans > 0.0).then(|| within / plans)))
+        })
+        .collect::<Result<_, crate::engine::Broken>>()
+        .map_err(|b| format!("{}: internal error while anchoring: {b}", cal.name))?;
+    let mut shares = Vec::with_capacity(runs);
+    out.clear();
+    for (p, share) in stepped {
+        out.push(p);
+        shares.extend(share);
+    }
     if shares.is_empty() {
         return Ok(None);
     }
@@ -92,33 +124,38 @@ pub fn anchor(cal: &mut Calibration, national: Option<f64>) -> Result<(), String
     else {
         return Ok(());
     };
+    let years = cal.horizon_years.min(persist::MAX_LAG);
     // The model's first years, without what was recorded after them (it only draws charts),
-    // and holding its capacity where the level puts it.
+    // and holding its capacity where the level puts it. One horizon for every search, so
+    // that each year's runs go on from the state the year before left them in.
     let mut probe = cal.clone();
-    probe.horizon_years = YEARS.end;
+    probe.horizon_years = years.max(YEARS.end);
     probe.finance.history.clear();
     probe.capacity_path.clear();
-    let level = level_for(&mut probe, last)?;
+    let runs = runs_for(&probe);
+    let level = level_for(&mut probe, runs, last)?;
     cal.fit.as_mut().expect("checked above").level = level;
     probe.fit.as_mut().expect("a fitted pipeline").level = level;
     let retention = match national {
         Some(_) if !cal.own_series => cal.pooled.retention,
         _ => None,
     };
-    let years = cal.horizon_years.min(persist::MAX_LAG);
+    // The runs at the start of the year being set (from their start for the first).
+    let mut paused: Option<Vec<crate::engine::Paused>> = None;
     for k in 0..years {
         // The first year of the run is a year after the last recorded.
         let target = match (national, retention) {
             (Some(n), Some(r)) => n + r[k] * (last - n),
             _ => last,
         };
-        let year = PathYear {
+        let (factor, at_end) = factor_for(&mut probe, runs, k, target, paused.as_deref())?;
+        probe.capacity_path.push(PathYear {
             year: last_year + 1 + k as i32,
             target,
             kept: retention.map(|r| r[k]),
-            factor: factor_for(&mut probe, k, target)?,
-        };
-        probe.capacity_path.push(year);
+            factor,
+        });
+        paused = Some(at_end);
     }
     cal.capacity_path = probe.capacity_path;
     Ok(())
@@ -129,51 +166,89 @@ fn runs_for(probe: &Calibration) -> usize {
     ((200_000.0 / probe.request_rate.max(1.0)).ceil() as usize).clamp(100, 400)
 }
 
-/// The level at which `probe`'s median 20-week share over `YEARS` is `target`.
-fn level_for(probe: &mut Calibration, target: f64) -> Result<f64, String> {
-    let runs = runs_for(probe);
-    let (mut lo, mut hi) = (0.25f64.ln(), 4f64.ln());
-    for _ in 0..STEPS {
-        let mid = 0.5 * (lo + hi);
-        probe.fit.as_mut().expect("a fitted pipeline").level = mid.exp();
-        let share = share_over(probe, runs, YEARS)?;
-        match share {
-            Some(s) if s >= target => hi = mid,
-            _ => lo = mid,
-        }
-    }
-    Ok((0.5 * (lo + hi)).exp())
+/// The level at which `probe`'s median 20-week share over `YEARS` is `target`, searched from
+/// the level the fit left (see `solve`).
+fn level_for(probe: &mut Calibration, runs: usize, target: f64) -> Result<f64, String> {
+    let bounds = (LEVEL_BOUNDS.0.ln(), LEVEL_BOUNDS.1.ln());
+    let fit = probe.fit.as_ref().expect("a fitted pipeline");
+    let x0 = fit
+        .level
+        .max(f64::MIN_POSITIVE)
+        .ln()
+        .clamp(bounds.0, bounds.1);
+    let mut scratch = Vec::new();
+    let (x, _) = solve(x0, bounds, |x| {
+        probe.fit.as_mut().expect("a fitted pipeline").level = x.exp();
+        Ok(share_over(probe, runs, YEARS, None, &mut scratch)?.unwrap_or(0.0) - target)
+    })?;
+    Ok(x.exp())
 }
 
 /// The factor on the level in year `k` (the years before it as `probe.capacity_path` has
-/// them) at which `probe`'s median 20-week share that year is `target`, to within
-/// `SHARE_TOLERANCE`: from the year before's factor, outwards in growing steps until the share
-/// crosses the target, then by false position (the Illinois rule) between the two last.
-/// Within `PATH_BOUNDS`; a bound when the target is out of reach.
-fn factor_for(probe: &mut Calibration, k: usize, target: f64) -> Result<f64, String> {
-    let runs = runs_for(probe);
-    probe.horizon_years = k + 1;
-    let (low, high) = (PATH_BOUNDS.0.ln(), PATH_BOUNDS.1.ln());
+/// them, the runs paused at the year's start in `from`, or at their start when `None`) at
+/// which `probe`'s median 20-week share that year is `target` (see `solve`), and the runs at
+/// that factor paused at the year's end.
+fn factor_for(
+    probe: &mut Calibration,
+    runs: usize,
+    k: usize,
+    target: f64,
+    from: Option<&[crate::engine::Paused]>,
+) -> Result<(f64, Vec<crate::engine::Paused>), String> {
+    let bounds = (PATH_BOUNDS.0.ln(), PATH_BOUNDS.1.ln());
     let x0 = probe
         .capacity_path
         .last()
         .map_or(0.0, |y| y.factor.ln())
-        .clamp(low, high);
-    let mut miss = |x: f64| -> Result<f64, String> {
+        .clamp(bounds.0, bounds.1);
+    let (mut trial, mut kept) = (Vec::new(), Vec::new());
+    let mut kept_at: Option<(f64, f64)> = None;
+    let (x, _) = solve(x0, bounds, |x| {
         probe.capacity_path.push(PathYear {
             year: 0,
             target,
             kept: None,
             factor: x.exp(),
         });
-        let share = share_over(probe, runs, k..k + 1);
+        let share = share_over(probe, runs, k..k + 1, from, &mut trial);
         probe.capacity_path.pop();
-        Ok(share?.unwrap_or(0.0) - target)
-    };
+        let miss = share?.unwrap_or(0.0) - target;
+        // The runs of the closest factor so far, as `solve` picks it.
+        if kept_at.is_none_or(|(_, m)| miss.abs() < m.abs()) {
+            kept_at = Some((x, miss));
+            std::mem::swap(&mut trial, &mut kept);
+        }
+        Ok(miss)
+    })?;
+    assert_eq!(
+        kept_at.map(|(kx, _)| kx),
+        Some(x),
+        "solve returns the closest point it tried"
+    );
+    Ok((x.exp(), kept))
+}
+
+/// The `x` within `bounds` at which `miss(x)` (the model's share less the target; it rises
+/// with `x`, a log capacity) is within `SHARE_TOLERANCE` of 0: from `x0`, outwards in growing
+/// steps until the miss changes sign, then by false position (the Illinois rule) between the
+/// two last points, until the points are `X_TOLERANCE` apart or after `MAX_REFINE` steps.
+/// Returns the point tried with the smallest miss (the first of equals) and its miss: a bound
+/// when the target is out of reach.
+fn solve(
+    x0: f64,
+    (low, high): (f64, f64),
+    mut miss: impl FnMut(f64) -> Result<f64, String>,
+) -> Result<(f64, f64), String> {
     let close = |f: f64| f.abs() <= SHARE_TOLERANCE;
     let f0 = miss(x0)?;
+    let mut best = (x0, f0);
+    let keep = |x: f64, f: f64, best: &mut (f64, f64)| {
+        if f.abs() < best.1.abs() {
+            *best = (x, f);
+        }
+    };
     if close(f0) {
-        return Ok(x0.exp());
+        return Ok(best);
     }
     // More capacity, a higher share: go up when short of the target.
     let up = f0 < 0.0;
@@ -182,19 +257,15 @@ fn factor_for(probe: &mut Calibration, k: usize, target: f64) -> Result<f64, Str
     let (mut b, mut fb) = loop {
         let x = if up { a + step } else { a - step }.clamp(low, high);
         let f = miss(x)?;
+        keep(x, f, &mut best);
         if close(f) || (f < 0.0) != (fa < 0.0) {
             break (x, f);
         }
         if x == low || x == high {
-            return Ok(x.exp());
+            return Ok(best);
         }
         (a, fa) = (x, f);
         step *= 2.0;
-    };
-    let mut best = if fa.abs() < fb.abs() {
-        (a, fa)
-    } else {
-        (b, fb)
     };
     // Which end the last step replaced (the Illinois rule halves the other's weight when the
     // same end is replaced twice running).
@@ -205,9 +276,7 @@ fn factor_for(probe: &mut Calibration, k: usize, target: f64) -> Result<f64, Str
         }
         let x = (a * fb - b * fa) / (fb - fa);
         let f = miss(x)?;
-        if f.abs() < best.1.abs() {
-            best = (x, f);
-        }
+        keep(x, f, &mut best);
         let replace_b = (f < 0.0) == (fb < 0.0);
         if replace_b {
             (b, fb) = (x, f);
@@ -222,5 +291,29 @@ fn factor_for(probe: &mut Calibration, k: usize, target: f64) -> Result<f64, Str
         }
         last_b = Some(replace_b);
     }
-    Ok(best.0.exp())
+    Ok(best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn solve_finds_a_rising_miss_and_stops_at_a_bound_out_of_reach() {
+        // A share rising in log capacity like a logistic, target 0.4 at x = ln 1.8.
+        let share = |x: f64| 1.0 / (1.0 + (-(x - 1.8f64.ln()) * 3.0).exp()) - 0.1;
+        let mut tried = 0;
+        let (x, f) = solve(0.0, (0.2f64.ln(), 5f64.ln()), |x| {
+            tried += 1;
+            Ok(share(x) - 0.4)
+        })
+        .unwrap();
+        assert!(f.abs() <= SHARE_TOLERANCE, "miss {f} at {}", x.exp());
+        assert!((x.exp() / 1.8 - 1.0).abs() < 0.02, "{}", x.exp());
+        assert!(tried <= 8, "{tried} tries");
+        // Out of reach: the bound, and the smallest miss tried.
+        let (x, f) = solve(0.0, (0.2f64.ln(), 5f64.ln()), |x| Ok(share(x) - 0.95)).unwrap();
+        assert_eq!(x, 5f64.ln());
+        assert!((f - (share(x) - 0.95)).abs() < 1e-12);
+    }
 }

@@ -132,6 +132,10 @@ pub struct Calibration {
     pub pooled: Pooled,
     /// Requests a year at the start (median) and the sd of its log.
     pub request_rate: f64,
+    /// The factor on the last year's requests when the pandemic distorted it
+    /// (`trend::DISTORTED_YEARS`): half England's dip that year in log, against the year
+    /// before's requests carried on at the drift (1 otherwise).
+    pub lockdown: f64,
     pub request_rate_sd_log: f64,
     pub refusal: Spread,
     /// New plans per request agreed (effective: withdrawals and open cases included), drawn
@@ -391,8 +395,20 @@ pub fn calibrate(
     // The last total is centred mid-year; the rate at the start is that much further on. The
     // engine steps the level by a year's shock each January, the start's included, so the start
     // carries only the shocks of years missing between the last total and the origin's year.
+    // A last year the pandemic distorted (England's requests fell 8% in the 2020 lockdowns) is
+    // not a level to carry on as it is, nor one to drop: schools were closed again from January
+    // to March 2021, and how much of the dip would come back was not known. Half England's dip
+    // that year (in log), against its year before carried on at the drift, is taken out; the
+    // authority's own move against England's is kept.
+    let national = request_series(&sen2.england, origin);
+    let lockdown = match national.as_slice() {
+        [.., (y0, before), (y1, at)] if *y1 == last_year && trend::DISTORTED_YEARS.contains(y1) => {
+            (before * (tr.drift * f64::from(y1 - y0)).exp() / at).sqrt()
+        }
+        _ => 1.0,
+    };
     let step = origin as f64 - (last_year as f64 + 0.5);
-    let request_rate = last * (tr.drift * step).exp();
+    let request_rate = last * lockdown * (tr.drift * step).exp();
     let missing = (origin - last_year - 1).max(0) as f64;
     let request_rate_sd_log =
         (missing * tr.volatility.powi(2) + (step * tr.drift_se).powi(2)).sqrt();
@@ -510,6 +526,7 @@ pub fn calibrate(
         trend: tr,
         pooled: *pooled,
         request_rate,
+        lockdown,
         request_rate_sd_log,
         refusal,
         conversion,

@@ -134,6 +134,15 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
         pct(t.drift_se),
         t.volatility
     );
+    if c.lockdown != 1.0 {
+        let _ = writeln!(
+            s,
+            "# {}'s requests are scaled by {:.3} before they are carried on: half England's fall that \
+             year (in log) against the year before's at the drift, the lockdowns [D].",
+            c.requests.last().map_or(0, |l| l.0),
+            c.lockdown
+        );
+    }
     let sd = c.request_rate * c.request_rate_sd_log.exp_m1().max(1e-6);
     let _ = writeln!(
         s,

@@ -22,6 +22,7 @@ pub fn stream(seed: u64, trajectory: u64, purpose: u64) -> Rng {
 /// Process-noise streams of one trajectory, one per part of the system, so that two scenarios
 /// run with the same seed see the same arrivals, the same staff turnover and the same case
 /// outcomes wherever their systems coincide (common random numbers).
+#[derive(Debug, Clone)]
 pub struct Streams {
     pub demand: Rng,
     pub cases: Rng,

@@ -82,6 +82,7 @@ pub fn add_plan_lines(
 }
 
 /// Year-indexed amounts built once per trajectory.
+#[derive(Debug, Clone)]
 pub struct Finance {
     income: Vec<f64>,
     other_exp: Vec<f64>,

@@ -25,7 +25,7 @@ use draw::{Draw, Rng, Streams};
 use rand_distr::{Distribution, Gamma, Poisson};
 
 /// Buffers reused from one trajectory to the next.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Scratch {
     pipeline: pipeline::Pipeline,
     lambda: Vec<f64>,
@@ -93,27 +93,66 @@ pub fn simulate(
     sc: &mut Scratch,
     out: &mut [f64],
 ) -> Result<(), Broken> {
-    let clock = &model.clock;
-    let months = clock.months;
-    let n_weeks = clock.n_weeks();
-    debug_assert_eq!(out.len(), series::N_SERIES * months);
+    debug_assert_eq!(out.len(), series::N_SERIES * model.clock.months);
     out.fill(0.0);
-    // The month's flows, summed here in the order they come and written at its end.
-    let mut flow = [0.0; series::N_SERIES];
+    let mut carry = begin(model, d, rngs, sc)?;
+    weeks(model, d, rngs, sc, &mut carry, model.clock.n_weeks(), out)
+}
 
+/// What a trajectory carries from one week to the next besides `Scratch` and its streams.
+#[derive(Debug, Clone)]
+struct Carry {
+    fin: finance::Finance,
+    need: [[f64; N_ROLES]; 3],
+    /// The month's flows, summed in the order they come and written at its end.
+    flow: [f64; series::N_SERIES],
+    /// The next week to step.
+    week: usize,
+}
+
+/// A trajectory stopped at the start of a week, to go on from there, under the same model or
+/// one that differs only in what takes effect from then on (`calibrate`'s anchoring tries a
+/// year's capacity from the runs' state at that year's start).
+#[derive(Debug, Clone)]
+pub struct Paused {
+    sc: Scratch,
+    rngs: Streams,
+    carry: Carry,
+}
+
+impl Paused {
+    /// Trajectory `index` of `seed`, before its first week.
+    pub fn start(model: &Model, d: &Draw, seed: u64, index: u64) -> Result<Paused, Broken> {
+        let mut rngs = Streams::new(seed, index);
+        let mut sc = Scratch::default();
+        let carry = begin(model, d, &mut rngs, &mut sc)?;
+        Ok(Paused { sc, rngs, carry })
+    }
+
+    /// The week it stopped at.
+    pub fn week(&self) -> usize {
+        self.carry.week
+    }
+
+    /// Step on to week `to` (at most the model's last), writing the months that end on the way
+    /// into `out` (as `simulate`'s; other months are left as they are).
+    pub fn advance(
+        &mut self,
+        model: &Model,
+        d: &Draw,
+        to: usize,
+        out: &mut [f64],
+    ) -> Result<(), Broken> {
+        let Paused { sc, rngs, carry } = self;
+        weeks(model, d, rngs, sc, carry, to, out)
+    }
+}
+
+/// Set a trajectory up before its first week: demand, staff, caseload, the cases open at the
+/// start, finance.
+fn begin(model: &Model, d: &Draw, rngs: &mut Streams, sc: &mut Scratch) -> Result<Carry, Broken> {
     // Demand per week and refusal rate per month, with policy effects.
     demand_profile(model, d, sc, &mut rngs.demand);
-
-    let dispersion = model.demand.dispersion.map(|k| d.get(k));
-    let plan_rate: Vec<f64> = (0..clock.n_fy)
-        .map(|y| d.year(model.demand.plan_rate, y))
-        .collect();
-    let capacity = capacity::by_month(model, d);
-    // Net migration is set by the year: its monthly rate once a year, not each month.
-    let migration: Vec<f64> = (0..clock.n_fy)
-        .map(|y| caseload::monthly_rate(d.year(model.caseload.net_migration, y)))
-        .collect();
-
     sc.staffing.init(model, d);
     sc.caseload.init(model, d);
     let oldest = MAX_OPEN_AGE_WEEKS as i32;
@@ -121,7 +160,7 @@ pub fn simulate(
     pl.reset(
         pipeline_params(model, d),
         oldest,
-        n_weeks,
+        model.clock.n_weeks(),
         d.get(model.reviews.overdue_at_start),
     );
 
@@ -140,11 +179,47 @@ pub fn simulate(
             pl.place(stage, -(age as i32), n, &mut rngs.cases)?;
         }
     }
+    Ok(Carry {
+        fin: finance::Finance::new(model, d),
+        need: hours_needed(model, d, 0),
+        flow: [0.0; series::N_SERIES],
+        week: 0,
+    })
+}
 
-    let mut fin = finance::Finance::new(model, d);
-    let mut need = hours_needed(model, d, 0);
+/// Step weeks `carry.week..to`, writing each month that ends into `out`.
+fn weeks(
+    model: &Model,
+    d: &Draw,
+    rngs: &mut Streams,
+    sc: &mut Scratch,
+    carry: &mut Carry,
+    to: usize,
+    out: &mut [f64],
+) -> Result<(), Broken> {
+    let clock = &model.clock;
+    let months = clock.months;
+    let n_weeks = clock.n_weeks();
+    debug_assert!(to <= n_weeks);
+    let Carry {
+        fin,
+        need,
+        flow,
+        week,
+    } = carry;
 
-    for w in 0..n_weeks {
+    let dispersion = model.demand.dispersion.map(|k| d.get(k));
+    let plan_rate: Vec<f64> = (0..clock.n_fy)
+        .map(|y| d.year(model.demand.plan_rate, y))
+        .collect();
+    let capacity = capacity::by_month(model, d);
+    // Net migration is set by the year: its monthly rate once a year, not each month.
+    let migration: Vec<f64> = (0..clock.n_fy)
+        .map(|y| caseload::monthly_rate(d.year(model.caseload.net_migration, y)))
+        .collect();
+    let pl = &mut sc.pipeline;
+
+    for w in *week..to {
         let m = clock.week_month[w] as usize;
         let now = w as i32;
         let fy = clock.month_fy[m] as usize;
@@ -154,7 +229,7 @@ pub fn simulate(
             let seen = sc.demand_index[m.saturating_sub(staffing::FOLLOW_LAG_MONTHS)];
             sc.staffing.month(model, d, m, seen, &mut rngs.staff);
             sc.caseload.set_capacity(model, d, m);
-            need = hours_needed(model, d, m);
+            *need = hours_needed(model, d, m);
             if clock.month(m).month == 9 {
                 let aged_out = sc.caseload.september(model, d);
                 flow[series::CEASED] += aged_out;
@@ -192,10 +267,10 @@ pub fn simulate(
             plan_rate: plan_rate[fy],
             hours: [0, 1, 2].map(|r| roles[r].weekly_hours * capacity[m]),
             team_hours: [0, 1, 2].map(|r| roles[r].backlog_hours * capacity[m]),
-            need: &need,
+            need,
             plans: sc.caseload.total(),
         };
-        let plans = pl.week(&week, &mut flow, &mut rngs.cases)?;
+        let plans = pl.week(&week, flow, &mut rngs.cases)?;
         for _ in 0..plans {
             sc.caseload.add_new_plan(&mut rngs.placement);
         }
@@ -236,6 +311,7 @@ pub fn simulate(
             }
         }
     }
+    *week = to.max(*week);
     Ok(())
 }
 
