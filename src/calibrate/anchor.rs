@@ -77,14 +77,35 @@ fn share_over(
             .map_or(clock.n_weeks(), |&w| w as usize)
     };
     let (first, end) = (week_at(12 * years.start), week_at(12 * years.end));
-    let stepped: Vec<(Paused, Option<f64>)> = (0..runs)
-        .into_par_iter()
-        .map(|i| {
+    // The runs to step: copies of `from` (into `out`'s own buffers when it has them), or
+    // fresh ones.
+    match from {
+        Some(f) if out.len() == f.len() => {
+            out.par_iter_mut().zip(f).for_each(|(o, p)| o.clone_from(p))
+        }
+        Some(f) => *out = f.to_vec(),
+        None => out.clear(),
+    }
+    let fresh = out.is_empty();
+    if fresh {
+        *out = (0..runs)
+            .into_par_iter()
+            .map(|i| {
+                Paused::start(
+                    &model,
+                    &Draw::single(&model, SEED, i as u64),
+                    SEED,
+                    i as u64,
+                )
+            })
+            .collect::<Result<_, crate::engine::Broken>>()
+            .map_err(|b| format!("{}: internal error while anchoring: {b}", cal.name))?;
+    }
+    let stepped: Vec<Option<f64>> = out
+        .par_iter_mut()
+        .enumerate()
+        .map(|(i, p)| {
             let d = Draw::single(&model, SEED, i as u64);
-            let mut p = match from {
-                Some(f) => f[i].clone(),
-                None => Paused::start(&model, &d, SEED, i as u64)?,
-            };
             debug_assert_eq!(p.week(), first);
             let mut raw = vec![0.0; series::N_SERIES * months];
             p.advance(&model, &d, end, &mut raw)?;
@@ -94,16 +115,11 @@ fn share_over(
                     .sum()
             };
             let (within, plans) = (sum(series::PLANS_20W), sum(series::NEW_PLANS));
-            Ok((p, (plans > 0.0).then(|| within / plans)))
+            Ok((plans > 0.0).then(|| within / plans))
         })
         .collect::<Result<_, crate::engine::Broken>>()
         .map_err(|b| format!("{}: internal error while anchoring: {b}", cal.name))?;
-    let mut shares = Vec::with_capacity(runs);
-    out.clear();
-    for (p, share) in stepped {
-        out.push(p);
-        shares.extend(share);
-    }
+    let mut shares: Vec<f64> = stepped.into_iter().flatten().collect();
     if shares.is_empty() {
         return Ok(None);
     }

@@ -25,7 +25,7 @@ use draw::{Draw, Rng, Streams};
 use rand_distr::{Distribution, Gamma, Poisson};
 
 /// Buffers reused from one trajectory to the next.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Scratch {
     pipeline: pipeline::Pipeline,
     lambda: Vec<f64>,
@@ -35,6 +35,15 @@ pub struct Scratch {
     staffing: staffing::Staffing,
     caseload: caseload::Caseload,
 }
+
+reuse::clone_by_fields!(Scratch {
+    pipeline,
+    lambda,
+    refusal,
+    demand_index,
+    staffing,
+    caseload
+});
 
 /// The casework parameters of one trajectory.
 fn pipeline_params(model: &Model, d: &Draw) -> pipeline::Params {
@@ -113,12 +122,16 @@ struct Carry {
 /// A trajectory stopped at the start of a week, to go on from there, under the same model or
 /// one that differs only in what takes effect from then on (`calibrate`'s anchoring tries a
 /// year's capacity from the runs' state at that year's start).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Paused {
     sc: Scratch,
     rngs: Streams,
     carry: Carry,
 }
+
+// `clone_from` into a paused run keeps its buffers (a pipeline's binomial tables are some
+// hundred kilobytes).
+reuse::clone_by_fields!(Paused { sc, rngs, carry });
 
 impl Paused {
     /// Trajectory `index` of `seed`, before its first week.
