@@ -9,7 +9,7 @@
 
 use super::{persist, to_toml, Calibration, PathYear};
 use crate::engine::draw::Draw;
-use crate::engine::{series, Paused};
+use crate::engine::{series, Broken, Paused};
 use crate::model::Model;
 use rayon::prelude::*;
 use std::path::Path;
@@ -77,6 +77,11 @@ fn share_over(
             .map_or(clock.n_weeks(), |&w| w as usize)
     };
     let (first, end) = (week_at(12 * years.start), week_at(12 * years.end));
+    let internal = |b: Broken| format!("{}: internal error while anchoring: {b}", cal.name);
+    let draws: Vec<Draw> = (0..runs)
+        .into_par_iter()
+        .map(|i| Draw::single(&model, SEED, i as u64))
+        .collect();
     // The runs to step: copies of `from` (into `out`'s own buffers when it has them), or
     // fresh ones.
     match from {
@@ -84,31 +89,22 @@ fn share_over(
             out.par_iter_mut().zip(f).for_each(|(o, p)| o.clone_from(p))
         }
         Some(f) => *out = f.to_vec(),
-        None => out.clear(),
-    }
-    let fresh = out.is_empty();
-    if fresh {
-        *out = (0..runs)
-            .into_par_iter()
-            .map(|i| {
-                Paused::start(
-                    &model,
-                    &Draw::single(&model, SEED, i as u64),
-                    SEED,
-                    i as u64,
-                )
-            })
-            .collect::<Result<_, crate::engine::Broken>>()
-            .map_err(|b| format!("{}: internal error while anchoring: {b}", cal.name))?;
+        None => {
+            *out = draws
+                .par_iter()
+                .enumerate()
+                .map(|(i, d)| Paused::start(&model, d, SEED, i as u64))
+                .collect::<Result<_, Broken>>()
+                .map_err(internal)?
+        }
     }
     let stepped: Vec<Option<f64>> = out
         .par_iter_mut()
-        .enumerate()
-        .map(|(i, p)| {
-            let d = Draw::single(&model, SEED, i as u64);
+        .zip(&draws)
+        .map(|(p, d)| {
             debug_assert_eq!(p.week(), first);
             let mut raw = vec![0.0; series::N_SERIES * months];
-            p.advance(&model, &d, end, &mut raw)?;
+            p.advance(&model, d, end, &mut raw)?;
             let sum = |s: usize| -> f64 {
                 (12 * years.start..(12 * years.end).min(months))
                     .map(|m| raw[s * months + m])
@@ -117,8 +113,8 @@ fn share_over(
             let (within, plans) = (sum(series::PLANS_20W), sum(series::NEW_PLANS));
             Ok((plans > 0.0).then(|| within / plans))
         })
-        .collect::<Result<_, crate::engine::Broken>>()
-        .map_err(|b| format!("{}: internal error while anchoring: {b}", cal.name))?;
+        .collect::<Result<_, Broken>>()
+        .map_err(internal)?;
     let mut shares: Vec<f64> = stepped.into_iter().flatten().collect();
     if shares.is_empty() {
         return Ok(None);
@@ -159,7 +155,7 @@ pub fn anchor(cal: &mut Calibration, national: Option<f64>) -> Result<(), String
         _ => None,
     };
     // The runs at the start of the year being set (from their start for the first).
-    let mut paused: Option<Vec<crate::engine::Paused>> = None;
+    let mut paused: Option<Vec<Paused>> = None;
     for k in 0..years {
         // The first year of the run is a year after the last recorded.
         let target = match (national, retention) {
@@ -211,8 +207,8 @@ fn factor_for(
     runs: usize,
     k: usize,
     target: f64,
-    from: Option<&[crate::engine::Paused]>,
-) -> Result<(f64, Vec<crate::engine::Paused>), String> {
+    from: Option<&[Paused]>,
+) -> Result<(f64, Vec<Paused>), String> {
     let bounds = (PATH_BOUNDS.0.ln(), PATH_BOUNDS.1.ln());
     let x0 = probe
         .capacity_path
