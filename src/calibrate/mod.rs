@@ -102,6 +102,8 @@ impl Spread {
 pub struct Yearly {
     pub mean: f64,
     pub sd: f64,
+    /// Degrees of freedom of a Student t drawn with that sd; `None`: a normal.
+    pub df: Option<f64>,
     /// `(year, value)` it was fitted on; empty when it is the pooled default.
     pub years: Vec<(i32, f64)>,
 }
@@ -202,19 +204,20 @@ pub fn pooled(sen2: &Sen2, origin: i32) -> Option<Pooled> {
         &trend::log_changes(&england, true),
         &trend::log_changes(&england, false),
     );
-    let shares: Vec<Vec<(i32, f64)>> = series
-        .into_iter()
-        .map(|r| {
-            r.into_iter()
-                .filter(|(y, _)| !trend::DISTORTED_YEARS.contains(y))
-                .filter_map(|(y, r)| {
-                    let e = england.iter().find(|p| p.0 == y)?.1;
-                    Some((y, (r / e).ln()))
-                })
-                .collect()
-        })
-        .collect();
-    p.transient = trend::transient_share(&shares).unwrap_or(0.0);
+    let shares = log_shares(series, &england);
+    let plans = |a: &Area| -> Vec<(i32, f64)> {
+        let first = first_year(a, origin).unwrap_or(i32::MIN);
+        a.flows
+            .range(first.max(origin - TREND_YEARS)..origin)
+            .filter_map(|(y, f)| f.new_plans.filter(|n| *n > 0.0).map(|n| (*y, n)))
+            .collect()
+    };
+    let plan_shares = log_shares(
+        sen2.areas.iter().map(plans).collect(),
+        &plans(&sen2.england),
+    );
+    (p.transient, p.transient_from_new_plans) =
+        trend::transient_share(&shares, &plan_shares).unwrap_or((0.0, false));
     p.retention = persist::retention(&sen2.areas, &sen2.england, origin);
     let sds = |f: &dyn Fn(&Area) -> Vec<(i32, f64)>| -> (Vec<f64>, Vec<f64>) {
         sen2.areas
@@ -233,7 +236,40 @@ pub fn pooled(sen2: &Sen2, origin: i32) -> Option<Pooled> {
         p.gap = trend::median(gm);
         p.gap_sd = trend::median(gs);
     }
+    p.gap_df = trend::tail_dof(&pooled_deviations(&sen2.areas, |a| gaps(a, origin)));
     Some(p)
+}
+
+/// Each authority's `(year, log of its value / England's)`, distorted years out.
+fn log_shares(series: Vec<Vec<(i32, f64)>>, england: &[(i32, f64)]) -> Vec<Vec<(i32, f64)>> {
+    series
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
+                .filter(|(y, _)| !trend::DISTORTED_YEARS.contains(y))
+                .filter_map(|(y, r)| {
+                    let e = england.iter().find(|p| p.0 == y)?.1;
+                    Some((y, (r / e).ln()))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Each authority's values (those with at least three) less their own mean, scaled by
+/// sqrt(n / (n - 1)) to the spread of a new value, pooled: the shape of year-to-year moves once
+/// each authority's level is out.
+fn pooled_deviations(areas: &[Area], f: impl Fn(&Area) -> Vec<(i32, f64)>) -> Vec<f64> {
+    areas
+        .iter()
+        .map(|a| f(a).into_iter().map(|x| x.1).collect::<Vec<f64>>())
+        .filter(|v| v.len() >= 3)
+        .flat_map(|v| {
+            let (m, _) = trend::mean_sd(&v);
+            let k = (v.len() as f64 / (v.len() as f64 - 1.0)).sqrt();
+            v.into_iter().map(move |x| (x - m) * k)
+        })
+        .collect()
 }
 
 /// Log of new plans / requests agreed, by calendar year before `origin` (pandemic year out).
@@ -439,6 +475,7 @@ pub fn calibrate(
     let conversion = Yearly {
         mean,
         sd: mean * sd * FY_SD_FACTOR * bunching,
+        df: None,
         years: conv_years.iter().map(|&(y, l)| (y, l.exp())).collect(),
     };
     let share =
@@ -483,6 +520,8 @@ pub fn calibrate(
     let gap = Yearly {
         mean: gm.clamp(-0.3, 0.3),
         sd: gsd * FY_SD_FACTOR,
+        // An aggregate's (England's) gaps average authorities' jumps out.
+        df: pooled.gap_df.filter(|_| pool),
         years: gap_years,
     };
 

@@ -3,6 +3,7 @@
 //! year-to-year sd around it, shrunk towards all authorities' sd by how few its years are.
 
 use nalgebra::{DMatrix, DVector};
+use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Years whose flows the pandemic distorted; year-on-year changes into or out of them are
 /// left out of trend fits.
@@ -74,6 +75,8 @@ pub struct Pooled {
     /// Share of the year-to-year variance of authorities' log shares of England's requests that
     /// passes (`transient_share`).
     pub transient: f64,
+    /// Whether `transient` was read from new plans' shares (too few years of requests).
+    pub transient_from_new_plans: bool,
     /// Retention of authorities' 20-week shares less England's at lags 1, 2, ... years
     /// (`persist::retention`); `None` when too few years are recorded.
     pub retention: Option<[f64; super::persist::MAX_LAG]>,
@@ -83,6 +86,8 @@ pub struct Pooled {
     /// Median stock-flow gap (share of the caseload a year) and its year-to-year sd.
     pub gap: f64,
     pub gap_sd: f64,
+    /// Degrees of freedom of a Student t with the gaps' tails (`tail_dof`); `None`: normal.
+    pub gap_df: Option<f64>,
 }
 
 impl Pooled {
@@ -119,11 +124,13 @@ impl Pooled {
             volatility,
             national_var: 0.0,
             transient: 0.0,
+            transient_from_new_plans: false,
             retention: None,
             authorities: fits.len(),
             conversion_sd: 0.2,
             gap: 0.015,
             gap_sd: 0.03,
+            gap_df: None,
         })
     }
 
@@ -166,7 +173,7 @@ impl Trend {
     /// year-to-year shocks whose spread is as uncertain as the data leave it (Student-t-like
     /// tails rather than a normal's that take the estimate as known).
     pub fn volatility_quantile(&self, q: f64) -> f64 {
-        use statrs::distribution::{ChiSquared, ContinuousCDF};
+        use statrs::distribution::ChiSquared;
         let nu = self.vol_dof.max(1.0);
         let x = ChiSquared::new(nu).expect("positive degrees of freedom");
         self.volatility * (nu / x.inverse_cdf(1.0 - q)).sqrt()
@@ -226,10 +233,34 @@ const MAX_TRANSIENT: f64 = 0.9;
 /// (`(year, log share)` by authority) that passes. With a lasting part (a random walk adding
 /// `b` a year) and a passing one (each year's own deviation, variance `v`), the change over `k`
 /// years has variance `2v + k b`: a least-squares line through the robust variances (MAD) at
-/// k = 1..=MAX_LAG gives both, and the share is 2v / (2v + b). `None` with fewer than two gaps
-/// of at least MIN_PAIRS changes.
-pub fn transient_share(shares: &[Vec<(i32, f64)>]) -> Option<f64> {
-    let points: Vec<(f64, f64)> = (1..=MAX_LAG)
+/// k = 1..=MAX_LAG gives both, and the share is 2v / (2v + b). The requests' own line needs all
+/// MAX_LAG lags: up to 2019 SEN2 records requests from 2014 only, and their two or three lags
+/// (0.041, 0.090 up to 2018) cannot tell a passing part from shares drifting apart. With fewer,
+/// the same line through a companion series' lags (new plans', recorded from 2009) gives the
+/// share; with neither, the requests' own short line. `None` with fewer than two lags of at
+/// least MIN_PAIRS changes; with the share, whether the companion gave it.
+pub fn transient_share(
+    shares: &[Vec<(i32, f64)>],
+    companion: &[Vec<(i32, f64)>],
+) -> Option<(f64, bool)> {
+    let own = lag_variances(shares);
+    let other = lag_variances(companion);
+    let (points, borrowed) = if own.len() < MAX_LAG as usize && other.len() >= 2 {
+        (other, true)
+    } else if own.len() >= 2 {
+        (own, false)
+    } else {
+        return None;
+    };
+    let (two_v, b) = least_squares(&points)?;
+    let (two_v, b) = (two_v.max(0.0), b.max(1e-6));
+    Some(((two_v / (two_v + b)).min(MAX_TRANSIENT), borrowed))
+}
+
+/// `(k, robust variance of the k-year changes)` of log shares, at each lag 1..=MAX_LAG with at
+/// least MIN_PAIRS changes.
+fn lag_variances(shares: &[Vec<(i32, f64)>]) -> Vec<(f64, f64)> {
+    (1..=MAX_LAG)
         .filter_map(|k| {
             let d: Vec<f64> = shares
                 .iter()
@@ -240,13 +271,49 @@ pub fn transient_share(shares: &[Vec<(i32, f64)>]) -> Option<f64> {
                 .collect();
             (d.len() >= MIN_PAIRS).then(|| (k as f64, robust_sd(d).powi(2)))
         })
-        .collect();
-    if points.len() < 2 {
+        .collect()
+}
+
+/// Fewest deviations for their tails to be read.
+const MIN_TAIL_POINTS: usize = 40;
+/// Fewest and most degrees of freedom a tail fit reports (at the most, a normal is as good).
+const DOF_RANGE: (f64, f64) = (3.0, 30.0);
+
+/// Robust sd over sd of a Student t with `dof` degrees of freedom: 1.4826 times its quartile
+/// over its sd, sqrt(dof / (dof - 2)) scales.
+fn t_robust_ratio(dof: f64) -> f64 {
+    let t = StudentsT::new(0.0, 1.0, dof).expect("dof > 0");
+    1.4826 * t.inverse_cdf(0.75) * ((dof - 2.0) / dof).sqrt()
+}
+
+/// Degrees of freedom of the Student t whose robust sd (MAD) over sd matches that of
+/// `deviations` (centred values pooled across authorities), so that a draw with their sd has
+/// their tails too: 1 for a normal, 0.78 for a t with 4 degrees of freedom. `None` with fewer than
+/// MIN_TAIL_POINTS values or tails no heavier than a t's at DOF_RANGE's top; at least its
+/// bottom.
+pub fn tail_dof(deviations: &[f64]) -> Option<f64> {
+    if deviations.len() < MIN_TAIL_POINTS {
         return None;
     }
-    let (a, b) = least_squares(&points)?;
-    let (two_v, b) = (a.max(0.0), b.max(1e-6));
-    Some((two_v / (two_v + b)).min(MAX_TRANSIENT))
+    let ratio = robust_sd(deviations.to_vec()) / rms_around(deviations, 0.0);
+    let (lo, hi) = DOF_RANGE;
+    if !ratio.is_finite() || ratio >= t_robust_ratio(hi) {
+        return None;
+    }
+    if ratio <= t_robust_ratio(lo) {
+        return Some(lo);
+    }
+    // The ratio rises with the degrees of freedom: bisect in log.
+    let (mut a, mut b) = (lo.ln(), hi.ln());
+    for _ in 0..40 {
+        let m = 0.5 * (a + b);
+        if t_robust_ratio(m.exp()) < ratio {
+            a = m;
+        } else {
+            b = m;
+        }
+    }
+    Some((0.5 * (a + b)).exp())
 }
 
 /// 1.4826 times the median absolute deviation: the sd of a normal, unmoved by a few wild values.
@@ -385,11 +452,13 @@ mod tests {
             volatility: 0.10,
             national_var: 0.0,
             transient: 0.0,
+            transient_from_new_plans: false,
             retention: None,
             authorities: 100,
             conversion_sd: 0.2,
             gap: 0.015,
             gap_sd: 0.03,
+            gap_df: None,
         }
         .with_national(&[0.12, 0.08, 0.14, 0.06], &[0.12, 0.08, 0.14, 0.06]);
         // England's changes: sd 0.0365 over 4 of them.
@@ -454,14 +523,26 @@ mod tests {
                 })
                 .collect()
         };
-        let share = transient_share(&simulate(1.0)).unwrap();
+        let share = transient_share(&simulate(1.0), &[]).unwrap().0;
         // About 0.03 of sampling sd with a thousand authorities.
         assert!((share - 2.0 / 3.0).abs() < 0.1, "{share}");
         // A pure random walk: nothing passes.
-        let walk = transient_share(&simulate(0.0)).unwrap();
+        let walk = transient_share(&simulate(0.0), &[]).unwrap().0;
         assert!(walk < 0.15, "{walk}");
         // Two years are too few to tell.
-        assert_eq!(transient_share(&[vec![(2018, 0.0), (2019, 0.1)]]), None);
+        let short = [vec![(2018, 0.0), (2019, 0.1)]];
+        assert_eq!(transient_share(&short, &[]), None);
+        // With all four lags of its own, a series keeps its own line; with fewer, a companion's
+        // (here a pure random walk's) gives the share.
+        let walks = simulate(0.0);
+        let own = transient_share(&simulate(1.0), &walks).unwrap().0;
+        assert!((own - 2.0 / 3.0).abs() < 0.1, "{own}");
+        let three_lags: Vec<Vec<(i32, f64)>> = simulate(1.0)
+            .into_iter()
+            .map(|z| z.into_iter().take(4).collect())
+            .collect();
+        assert!(transient_share(&three_lags, &[]).unwrap().0 > 0.4);
+        assert!(transient_share(&three_lags, &walks).unwrap().0 < 0.15);
     }
 
     #[test]
@@ -473,5 +554,24 @@ mod tests {
         assert!((b - 2.0).abs() < 1e-9);
         assert!((a + b * 2016.0 - 3.0).abs() < 1e-6);
         assert!(least_squares(&[(1.0, 1.0), (1.0, 2.0)]).is_none());
+    }
+
+    /// `n` values at evenly spaced probabilities of a distribution: a sample with its exact shape.
+    fn grid(n: usize, q: impl Fn(f64) -> f64) -> Vec<f64> {
+        (0..n).map(|i| q((i as f64 + 0.5) / n as f64)).collect()
+    }
+
+    #[test]
+    fn a_t_distributions_degrees_of_freedom_are_read_from_its_tails() {
+        for dof in [3.5, 4.0, 6.0, 12.0] {
+            let t = StudentsT::new(0.0, 0.02, dof).unwrap();
+            let got = tail_dof(&grid(4001, |u| t.inverse_cdf(u))).expect("heavy tails");
+            assert!((got / dof - 1.0).abs() < 0.08, "{dof}: {got}");
+        }
+        // A normal's tails are a t's beyond 30 degrees of freedom: none reported.
+        let n = statrs::distribution::Normal::new(0.0, 0.02).unwrap();
+        assert_eq!(tail_dof(&grid(4001, |u| n.inverse_cdf(u))), None);
+        // Too few values to tell.
+        assert_eq!(tail_dof(&[0.1, -0.1, 0.0]), None);
     }
 }

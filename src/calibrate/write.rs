@@ -30,8 +30,12 @@ fn pert(s: &Spread, digits: usize) -> String {
 }
 
 fn yearly(y: &Yearly, lo: f64, hi: f64, digits: usize) -> String {
+    let shape = match y.df {
+        Some(df) => format!("dist = \"student_t\", df = {df:.1}, "),
+        None => "dist = \"normal\", ".to_string(),
+    };
     format!(
-        "{{ dist = \"normal\", mean = {:.digits$}, sd = {:.digits$}, min = {lo}, max = {hi}, per = \"year\" }}",
+        "{{ {shape}mean = {:.digits$}, sd = {:.digits$}, min = {lo}, max = {hi}, per = \"year\" }}",
         y.mean, y.sd
     )
 }
@@ -182,10 +186,15 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
         let _ = writeln!(
             s,
             "# Of its variance, England's changes (sd {:.3}) last; of the rest, {:.0}% passes (a year's \
-             own deviation, gone the next), as all authorities' shares of England's requests show up \
+             own deviation, gone the next), as all authorities' shares of England's {} show up \
              to {}.",
             c.pooled.national_var.sqrt(),
             100.0 * c.pooled.transient,
+            if c.pooled.transient_from_new_plans {
+                "new plans (requests: fewer than four years apart to tell)"
+            } else {
+                "requests"
+            },
             c.origin - 1
         );
     }
@@ -332,9 +341,16 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "# Drawn each year; all authorities: median {}, year-to-year sd {}.",
+        "# Drawn each year; all authorities: median {}, year-to-year sd {}{}.",
         pct(c.pooled.gap),
-        pct(c.pooled.gap_sd)
+        pct(c.pooled.gap_sd),
+        match c.gap.df {
+            Some(df) => format!(
+                ", tails as a Student t's with {df:.1} degrees of freedom (the robust sd of their \
+                 deviations over their sd)"
+            ),
+            None => String::new(),
+        }
     );
     let _ = writeln!(s, "net_migration = {}", yearly(&c.gap, -0.3, 0.3, 4));
     let _ = writeln!(

@@ -1,7 +1,7 @@
 //! Probability distributions for uncertain inputs, and the domains inputs must stay in.
 
 use rand::Rng;
-use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal, Normal, Triangular};
+use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal, Normal, StudentsT, Triangular};
 
 /// Allowed values of an input, e.g. a probability in [0, 1].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,6 +65,8 @@ impl Domain {
 pub enum Dist {
     Fixed(f64),
     Normal(Normal),
+    /// Student's t (location, scale, degrees of freedom): heavier tails than a normal.
+    StudentT(StudentsT),
     LogNormal(LogNormal),
     Triangular(Triangular),
     /// PERT as a beta on [low, high].
@@ -99,6 +101,7 @@ impl Dist {
         match self {
             Dist::Fixed(v) => f64::from(x >= *v),
             Dist::Normal(d) => d.cdf(x),
+            Dist::StudentT(d) => d.cdf(x),
             Dist::LogNormal(d) => d.cdf(x.max(0.0)),
             Dist::Triangular(d) => d.cdf(x),
             Dist::Pert { beta, low, high } | Dist::Beta { beta, low, high } => {
@@ -125,6 +128,7 @@ impl Dist {
         match self {
             Dist::Fixed(v) => *v,
             Dist::Normal(d) => d.inverse_cdf(u),
+            Dist::StudentT(d) => d.inverse_cdf(u),
             Dist::LogNormal(d) => d.inverse_cdf(u),
             Dist::Triangular(d) => d.inverse_cdf(u),
             Dist::Pert { beta, low, high } | Dist::Beta { beta, low, high } => {

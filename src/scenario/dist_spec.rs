@@ -6,9 +6,9 @@ use super::tree::{Node, Value};
 use crate::error::{InputError, InputResult};
 use crate::model::dist::{Dist, Domain, Param};
 use crate::model::{ParamId, ParamTable};
-use statrs::distribution::{Beta, Gamma, LogNormal, Normal, Triangular};
+use statrs::distribution::{Beta, Gamma, LogNormal, Normal, StudentsT, Triangular};
 
-const KINDS: &str = "normal, lognormal, triangular, pert, uniform, beta, gamma, choice";
+const KINDS: &str = "normal, lognormal, triangular, pert, uniform, beta, gamma, choice, student_t";
 /// Keys every distribution may carry besides its own parameters.
 const COMMON: [&str; 4] = ["dist", "min", "max", "per"];
 
@@ -82,6 +82,7 @@ fn dist_from_table(name: &str, node: &Node, domain: Domain) -> InputResult<Param
     };
     let own: &[&str] = match kind.as_str() {
         "normal" => &["mean", "sd"],
+        "student_t" => &["mean", "sd", "df"],
         "lognormal" => &["mean", "sd"],
         "triangular" | "pert" => &["low", "mode", "high"],
         "uniform" => &["low", "high"],
@@ -118,6 +119,35 @@ fn dist_from_table(name: &str, node: &Node, domain: Domain) -> InputResult<Param
                 format!("normal(mean={}, sd={})", fmt_num(m), fmt_num(s)),
                 m - 5.0 * s,
                 m + 5.0 * s,
+            )
+        }
+        "student_t" => {
+            let (m, s) = (num("mean", finite)?, num("sd", Domain::NONNEG)?);
+            let df = num(
+                "df",
+                Domain::closed(
+                    2.5,
+                    1000.0,
+                    "degrees of freedom from 2.5 to 1000 (the sd is finite above 2)",
+                ),
+            )?;
+            // `sd` is the distribution's own sd; the t's scale is sd * sqrt((df - 2) / df).
+            let scale = s * ((df - 2.0) / df).sqrt();
+            let d = if s > 0.0 {
+                Dist::StudentT(StudentsT::new(m, scale, df).map_err(|e| bad("sd", e.to_string()))?)
+            } else {
+                Dist::Fixed(m)
+            };
+            (
+                d,
+                format!(
+                    "student_t(mean={}, sd={}, df={})",
+                    fmt_num(m),
+                    fmt_num(s),
+                    fmt_num(df)
+                ),
+                m - 8.0 * s,
+                m + 8.0 * s,
             )
         }
         "lognormal" => {
@@ -382,6 +412,10 @@ mod tests {
             ("x = { dist = \"normal\", mean = 3, sd = 0.5 }", 3.0),
             ("x = { dist = \"lognormal\", mean = 10, sd = 4 }", 10.0),
             (
+                "x = { dist = \"student_t\", mean = 3, sd = 0.5, df = 4 }",
+                3.0,
+            ),
+            (
                 "x = { dist = \"triangular\", low = 0, mode = 3, high = 6 }",
                 3.0,
             ),
@@ -425,5 +459,35 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!((e.key.as_str(), e.loc.line, e.loc.col), ("x.sd", 1, 41));
+    }
+
+    #[test]
+    fn a_student_t_has_its_stated_sd_and_heavier_tails_than_a_normal() {
+        let t = param(
+            "x = { dist = \"student_t\", mean = 0, sd = 1, df = 4 }",
+            Domain::ANY,
+        )
+        .unwrap();
+        let n = param("x = { dist = \"normal\", mean = 0, sd = 1 }", Domain::ANY).unwrap();
+        // The t's 80% band is narrower than the normal's, its 99% band wider.
+        let (t90, n90) = (t.from_uniform(0.9), n.from_uniform(0.9));
+        let (t995, n995) = (t.from_uniform(0.995), n.from_uniform(0.995));
+        assert!(
+            t90 < 0.9 * n90 && t995 > 1.05 * n995,
+            "{t90} {n90} {t995} {n995}"
+        );
+        let mut rng = crate::engine::draw::stream(3, 0, 0);
+        let var = (0..200_000)
+            .map(|_| t.sample(&mut rng).powi(2))
+            .sum::<f64>()
+            / 200_000.0;
+        assert!((var.sqrt() - 1.0).abs() < 0.04, "sd {}", var.sqrt());
+        let e = param(
+            "x = { dist = \"student_t\", mean = 0, sd = 1, df = 2 }",
+            Domain::ANY,
+        )
+        .unwrap_err();
+        assert_eq!(e.key, "x.df", "{e}");
+        assert!(e.message.contains("2.5 to 1000"), "{e}");
     }
 }
