@@ -11,7 +11,7 @@ pub mod trend;
 mod write;
 
 use crate::model::N_SETTINGS;
-use crate::sen2::{Area, Sen2, N_BANDS};
+use crate::sen2::{Area, Flows, Sen2, N_BANDS};
 pub use trend::Pooled;
 use trend::Trend;
 
@@ -205,13 +205,7 @@ pub fn pooled(sen2: &Sen2, origin: i32) -> Option<Pooled> {
         &trend::log_changes(&england, false),
     );
     let shares = log_shares(series, &england);
-    let plans = |a: &Area| -> Vec<(i32, f64)> {
-        let first = first_year(a, origin).unwrap_or(i32::MIN);
-        a.flows
-            .range(first.max(origin - TREND_YEARS)..origin)
-            .filter_map(|(y, f)| f.new_plans.filter(|n| *n > 0.0).map(|n| (*y, n)))
-            .collect()
-    };
+    let plans = |a: &Area| flow_series(a, origin, |f| f.new_plans);
     let plan_shares = log_shares(
         sen2.areas.iter().map(plans).collect(),
         &plans(&sen2.england),
@@ -219,25 +213,30 @@ pub fn pooled(sen2: &Sen2, origin: i32) -> Option<Pooled> {
     (p.transient, p.transient_from_new_plans) =
         trend::transient_share(&shares, &plan_shares).unwrap_or((0.0, false));
     p.retention = persist::retention(&sen2.areas, &sen2.england, origin);
-    let sds = |f: &dyn Fn(&Area) -> Vec<(i32, f64)>| -> (Vec<f64>, Vec<f64>) {
-        sen2.areas
-            .iter()
-            .map(|a| f(a).into_iter().map(|x| x.1).collect::<Vec<f64>>())
-            .filter(|v| v.len() >= 3)
-            .map(|v| trend::mean_sd(&v))
-            .unzip()
+    let sds = |series: &[Vec<f64>]| -> (Vec<f64>, Vec<f64>) {
+        series.iter().map(|v| trend::mean_sd(v)).unzip()
     };
-    let (_, conv) = sds(&|a| log_conversion(a, origin));
+    let (_, conv) = sds(&values_of(&sen2.areas, |a| log_conversion(a, origin)));
     if conv.len() >= 3 {
         p.conversion_sd = trend::median(conv);
     }
-    let (gm, gs) = sds(&|a| gaps(a, origin));
+    let gap_series = values_of(&sen2.areas, |a| gaps(a, origin));
+    let (gm, gs) = sds(&gap_series);
     if gs.len() >= 3 {
         p.gap = trend::median(gm);
         p.gap_sd = trend::median(gs);
     }
-    p.gap_df = trend::tail_dof(&pooled_deviations(&sen2.areas, |a| gaps(a, origin)));
+    p.gap_df = trend::tail_dof(&pooled_deviations(&gap_series));
     Some(p)
+}
+
+/// Each area's values of `f` (years dropped), for the areas with at least three.
+fn values_of(areas: &[Area], f: impl Fn(&Area) -> Vec<(i32, f64)>) -> Vec<Vec<f64>> {
+    areas
+        .iter()
+        .map(|a| f(a).into_iter().map(|x| x.1).collect::<Vec<f64>>())
+        .filter(|v| v.len() >= 3)
+        .collect()
 }
 
 /// Each authority's `(year, log of its value / England's)`, distorted years out.
@@ -256,18 +255,16 @@ fn log_shares(series: Vec<Vec<(i32, f64)>>, england: &[(i32, f64)]) -> Vec<Vec<(
         .collect()
 }
 
-/// Each authority's values (those with at least three) less their own mean, scaled by
+/// Each authority's values (`values_of`: at least three) less their own mean, scaled by
 /// sqrt(n / (n - 1)) to the spread of a new value, pooled: the shape of year-to-year moves once
 /// each authority's level is out.
-fn pooled_deviations(areas: &[Area], f: impl Fn(&Area) -> Vec<(i32, f64)>) -> Vec<f64> {
-    areas
+fn pooled_deviations(series: &[Vec<f64>]) -> Vec<f64> {
+    series
         .iter()
-        .map(|a| f(a).into_iter().map(|x| x.1).collect::<Vec<f64>>())
-        .filter(|v| v.len() >= 3)
         .flat_map(|v| {
-            let (m, _) = trend::mean_sd(&v);
+            let (m, _) = trend::mean_sd(v);
             let k = (v.len() as f64 / (v.len() as f64 - 1.0)).sqrt();
-            v.into_iter().map(move |x| (x - m) * k)
+            v.iter().map(move |x| (x - m) * k)
         })
         .collect()
 }
@@ -334,13 +331,17 @@ pub fn first_year(area: &Area, origin: i32) -> Option<i32> {
 
 /// Requests by calendar year before `origin`, from the first year after any boundary change.
 fn request_series(area: &Area, origin: i32) -> Vec<(i32, f64)> {
+    trend::drop_spikes(&flow_series(area, origin, |f| f.requests))
+}
+
+/// An area's positive values of one flow by calendar year, over the TREND_YEARS before
+/// `origin` and since its series starts (`first_year`).
+fn flow_series(area: &Area, origin: i32, pick: impl Fn(&Flows) -> Option<f64>) -> Vec<(i32, f64)> {
     let first = first_year(area, origin).unwrap_or(i32::MIN);
-    let raw: Vec<(i32, f64)> = area
-        .flows
+    area.flows
         .range(first.max(origin - TREND_YEARS)..origin)
-        .filter_map(|(y, f)| f.requests.filter(|r| *r > 0.0).map(|r| (*y, r)))
-        .collect();
-    trend::drop_spikes(&raw)
+        .filter_map(|(y, f)| pick(f).filter(|v| *v > 0.0).map(|v| (*y, v)))
+        .collect()
 }
 
 /// Why `area` has no requests to calibrate on at `origin`: none recorded, or none since a jump
