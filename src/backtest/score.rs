@@ -67,18 +67,25 @@ pub struct Score {
     pub n_intervals: usize,
 }
 
-/// The rows of the cases (authority, metric, period, origin) every method forecast.
+/// The rows of the cases (authority, metric, period, origin) every method forecast; and where
+/// no baseline forecast a metric from an origin at all (the 6-week share before its second
+/// recorded year: no earlier value to carry on), sendcast's rows of it alone.
 pub fn common(rows: &[Row]) -> Vec<&Row> {
     let mut methods_per_case: HashMap<(&str, &str, &str, i32), usize> = HashMap::new();
+    let mut baselines: BTreeSet<(&str, i32)> = BTreeSet::new();
     for r in rows {
         *methods_per_case
             .entry((&r.la_code, r.metric, &r.period, r.origin))
             .or_default() += 1;
+        if r.method != "sendcast" {
+            baselines.insert((r.metric, r.origin));
+        }
     }
     rows.iter()
         .filter(|r| {
             methods_per_case[&(r.la_code.as_str(), r.metric, r.period.as_str(), r.origin)]
                 == methods(r.metric).len()
+                || !baselines.contains(&(r.metric, r.origin))
         })
         .collect()
 }
@@ -194,6 +201,57 @@ fn score(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn row(la: &str, metric: &'static str, method: &'static str, origin: i32) -> Row {
+        Row {
+            la_code: la.into(),
+            la_name: la.into(),
+            metric,
+            period: "2023".into(),
+            actual: 90.0,
+            q: [70.0, 80.0, 85.0, 95.0, 99.0],
+            ape: f64::NAN,
+            abs_error: 5.0,
+            in_80: Some(true),
+            in_95: Some(true),
+            method,
+            origin,
+            horizon: 1,
+            pit: Some(0.7),
+            scale: 1.0,
+        }
+    }
+
+    #[test]
+    fn a_share_no_baseline_can_forecast_is_scored_for_sendcast_alone() {
+        let six = "decisions_within_6_weeks_pct";
+        let twenty = "plans_within_20_weeks_pct";
+        let mut rows = vec![
+            row("A", six, "sendcast", 2023),
+            row("B", six, "sendcast", 2023),
+        ];
+        // The 20-week share has its baselines from this origin: a case without them is left out.
+        rows.push(row("A", twenty, "sendcast", 2023));
+        rows.push(row("B", twenty, "sendcast", 2023));
+        for m in ["last_value", "mean_3_years"] {
+            rows.push(row("A", twenty, m, 2023));
+        }
+        let kept = common(&rows);
+        assert_eq!(kept.iter().filter(|r| r.metric == six).count(), 2);
+        assert_eq!(
+            kept.iter()
+                .filter(|r| r.metric == twenty && r.method == "sendcast")
+                .count(),
+            1
+        );
+        let s = scores(&rows);
+        let six_all = s
+            .iter()
+            .find(|s| s.metric == six && s.origin.is_none() && s.horizon.is_none())
+            .expect("the 6-week share is scored");
+        assert_eq!((six_all.method, six_all.n), ("sendcast", 2));
+        assert_eq!(six_all.coverage_80, 1.0);
+    }
 
     #[test]
     fn interval_score_is_width_plus_the_penalty_outside() {
