@@ -598,3 +598,42 @@ fn a_caseload_jump_read_as_a_boundary_change_is_said_with_the_way_round_it() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_fitted_decision_wait_is_drawn_as_far_as_timeliness_moves_from_year_to_year() {
+    // Knowsley records 6-week shares (2023-2024): the fit chooses the decision's extra weeks,
+    // and each future draws them around that so the cap they put on the 6-week share moves, in
+    // logit, as far as authorities' shares do a year (the fixture's 17 authorities have too few
+    // pairs of 6-week years, so their 20-week shares' spread).
+    let s = load();
+    let pooled = calibrate::pooled(&s, 2025).unwrap();
+    assert_eq!(pooled.six_week_spread, None);
+    let spread = pooled
+        .twenty_week_spread
+        .expect("20-week shares since 2014");
+    assert!((0.5..2.5).contains(&spread), "{spread}");
+    let text = calibrate_text(Path::new(FIXTURES), "Knowsley", 2025);
+    let decision = text.split("[process.decision]").nth(1).unwrap();
+    let line = decision
+        .lines()
+        .find(|l| l.starts_with("extra_weeks"))
+        .unwrap();
+    let num = |key: &str| -> f64 {
+        let rest = &line[line.find(&format!("{key} = ")).unwrap() + key.len() + 3..];
+        rest[..rest.find([',', ' ']).unwrap()].parse().unwrap()
+    };
+    assert!(line.contains("\"lognormal\""), "{line}");
+    let (mean, sd) = (num("mean"), num("sd"));
+    let sigma = (1.0 + (sd / mean).powi(2)).ln().sqrt();
+    let median = mean / (0.5 * sigma * sigma).exp();
+    let moved = sigma * calibrate::fit::six_week_cap_slope(median);
+    assert!(
+        (moved / spread - 1.0).abs() < 0.05,
+        "{moved} against {spread}: {line}"
+    );
+    // England, an aggregate, moves as its own 20-week share does: far less.
+    let england = calibrate_text(Path::new(FIXTURES), "England", 2025);
+    let e = england.split("[process.decision]").nth(1).unwrap();
+    let e = e.lines().find(|l| l.starts_with("extra_weeks")).unwrap();
+    assert!(e.contains("its own 20-week share"), "{e}");
+}

@@ -90,6 +90,17 @@ const DECISION_EXTRA: [f64; 5] = [0.25, 0.5, 1.0, 1.5, 2.0];
 /// The range of `DECISION_EXTRA`: where a model draws the decision's extra weeks from when
 /// no 6-week share is recorded to choose by.
 pub const DECISION_EXTRA_RANGE: (f64, f64) = (DECISION_EXTRA[0], DECISION_EXTRA[4]);
+/// The most of a service's decisions that can be made within 6 weeks when the decision's
+/// extra weeks past its 3-week minimum are geometric with mean `e`: 1 - (e / (1 + e))^4.
+pub fn six_week_cap(e: f64) -> f64 {
+    1.0 - (e / (1.0 + e)).powi(4)
+}
+
+/// How fast the logit of `six_week_cap` falls as the log of `e` rises: 4 / ((1 + e) cap).
+pub fn six_week_cap_slope(e: f64) -> f64 {
+    4.0 / ((1.0 + e) * six_week_cap(e))
+}
+
 /// Bounds of the capacity factor a model draws each year, and of a year's factor on it.
 pub const CAPACITY_BOUNDS: (f64, f64) = (0.2, 5.0);
 /// Most the year-to-year sd of log capacity carried on may be.

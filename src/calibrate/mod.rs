@@ -227,6 +227,8 @@ pub fn pooled(sen2: &Sen2, origin: i32) -> Option<Pooled> {
         p.gap_sd = trend::median(gs);
     }
     p.gap_df = trend::tail_dof(&pooled_deviations(&gap_series));
+    p.six_week_spread = persist::logit_spread(&sen2.areas, origin, persist::in_6_weeks);
+    p.twenty_week_spread = persist::logit_spread(&sen2.areas, origin, persist::in_20_weeks);
     Some(p)
 }
 
@@ -486,12 +488,9 @@ pub fn calibrate(
         .into_iter()
         .filter(|(y, _)| *y >= (origin - TREND_YEARS).max(first))
         .collect();
-    let in_6_weeks: Vec<(i32, f64)> = flows(origin - TREND_YEARS)
-        .filter_map(|(y, f)| {
-            let n = f.decided_in_6_weeks?;
-            let d = n + f.decided_late?;
-            (d > 0.0).then_some((*y, n / d))
-        })
+    let in_6_weeks: Vec<(i32, f64)> = persist::in_6_weeks(area, origin)
+        .into_iter()
+        .filter(|(y, _)| *y >= (origin - TREND_YEARS).max(first))
         .collect();
 
     // Mixes of new plans.

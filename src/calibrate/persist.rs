@@ -25,6 +25,56 @@ pub fn in_20_weeks(area: &Area, origin: i32) -> Vec<(i32, f64)> {
         .collect()
 }
 
+/// An area's share of decisions to assess made within 6 weeks (0-1) by calendar year before
+/// `origin` (recorded from 2023).
+pub fn in_6_weeks(area: &Area, origin: i32) -> Vec<(i32, f64)> {
+    area.flows
+        .range(..origin)
+        .filter_map(|(y, f)| {
+            let n = f.decided_in_6_weeks?;
+            let d = n + f.decided_late?;
+            (d > 0.0).then(|| (*y, (n / d).clamp(0.0, 1.0)))
+        })
+        .collect()
+}
+
+/// Fewest pairs of consecutive years a share's year-to-year spread is read from.
+const MIN_SPREAD_PAIRS: usize = 30;
+
+/// How far authorities' shares move from one year to the next: the robust sd (1.4826 times
+/// the median absolute deviation) of the change in the logit of `share` between consecutive
+/// years before `origin`, over all authorities; `None` with fewer than `MIN_SPREAD_PAIRS` pairs.
+/// Shares are held within 0.5%-99.5% (a service at 100% would otherwise move infinitely).
+pub fn logit_spread(
+    areas: &[Area],
+    origin: i32,
+    share: impl Fn(&Area, i32) -> Vec<(i32, f64)>,
+) -> Option<f64> {
+    let changes: Vec<f64> = areas
+        .iter()
+        .flat_map(|a| logit_changes(&share(a, origin)))
+        .collect();
+    if changes.len() < MIN_SPREAD_PAIRS {
+        return None;
+    }
+    let centre = super::trend::median(changes.clone());
+    let deviations: Vec<f64> = changes.iter().map(|c| (c - centre).abs()).collect();
+    Some(1.4826 * super::trend::median(deviations))
+}
+
+/// The changes in the logit of a share (0-1, held within 0.5%-99.5%) between consecutive years.
+pub fn logit_changes(share: &[(i32, f64)]) -> Vec<f64> {
+    let logit = |p: f64| {
+        let p = p.clamp(0.005, 0.995);
+        (p / (1.0 - p)).ln()
+    };
+    share
+        .windows(2)
+        .filter(|w| w[1].0 == w[0].0 + 1)
+        .map(|w| logit(w[1].1) - logit(w[0].1))
+        .collect()
+}
+
 /// The retention of authorities' 20-week shares less England's at lags 1, 2, ... up to
 /// `MAX_LAG` years, from years before `origin`: at each lag, the `r` whose forecast of the
 /// later gap, `r` times the earlier, has the least median absolute error (a median forecast:

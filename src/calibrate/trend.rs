@@ -88,6 +88,11 @@ pub struct Pooled {
     pub gap_sd: f64,
     /// Degrees of freedom of a Student t with the gaps' tails (`tail_dof`); `None`: normal.
     pub gap_df: Option<f64>,
+    /// How far authorities' 6-week and 20-week shares move from one year to the next: the
+    /// robust sd of the change in their logit (`persist::logit_spread`); `None` with too few
+    /// years recorded.
+    pub six_week_spread: Option<f64>,
+    pub twenty_week_spread: Option<f64>,
 }
 
 impl Pooled {
@@ -131,6 +136,8 @@ impl Pooled {
             gap: 0.015,
             gap_sd: 0.03,
             gap_df: None,
+            six_week_spread: None,
+            twenty_week_spread: None,
         })
     }
 
@@ -328,7 +335,9 @@ fn rms_around(x: &[f64], centre: f64) -> f64 {
 }
 
 /// An aggregate's own trend (England): no pooling with authorities, whose year-to-year noise
-/// averages out in the total.
+/// averages out in the total. Its drift's se is the one every authority carries (England's
+/// changes, distorted years out, over the root of their number: `Pooled::with_national`); the
+/// distorted years' swings are in its year-to-year sd, not in how far its drift is known.
 pub fn fit_own(changes: &[f64], all_changes: &[f64], pooled: &Pooled) -> Trend {
     if changes.len() < 2 || all_changes.len() < 3 {
         return fit(changes, all_changes, pooled);
@@ -338,7 +347,7 @@ pub fn fit_own(changes: &[f64], all_changes: &[f64], pooled: &Pooled) -> Trend {
     let vol = vol.min(MAX_VOLATILITY);
     Trend {
         drift: g,
-        drift_se: vol / (changes.len() as f64).sqrt(),
+        drift_se: pooled.drift_se,
         volatility: vol,
         vol_dof: all_changes.len() as f64 - 1.0,
         transient_share: 0.0,
@@ -459,6 +468,8 @@ mod tests {
             gap: 0.015,
             gap_sd: 0.03,
             gap_df: None,
+            six_week_spread: None,
+            twenty_week_spread: None,
         }
         .with_national(&[0.12, 0.08, 0.14, 0.06], &[0.12, 0.08, 0.14, 0.06]);
         // England's changes: sd 0.0365 over 4 of them.
@@ -475,6 +486,17 @@ mod tests {
         // No changes of its own: the pool's sd, as uncertain as the prior's years.
         let t = fit(&[], &[], &pooled);
         assert_eq!((t.volatility, t.vol_dof), (0.10, VOL_PRIOR_YEARS));
+        // England keeps its own drift and a year-to-year sd with a distorted year's swing in it,
+        // but knows its drift as well as every authority does: a dip and rebound (-0.08, +0.21)
+        // widen its sd, not its drift's se.
+        let e = fit_own(
+            &[0.12, 0.08, 0.14, 0.06],
+            &[0.12, 0.08, -0.08, 0.21, 0.14, 0.06],
+            &pooled,
+        );
+        assert!((e.drift - 0.10).abs() < 1e-12);
+        assert_eq!(e.drift_se, pooled.drift_se);
+        assert!(e.volatility > 0.09, "{e:?}");
     }
 
     #[test]

@@ -571,6 +571,8 @@ fn process(s: &mut String, c: &Calibration) {
                 "{{ dist = \"uniform\", low = {low}, high = {high} }}   # no 6-week share recorded: \
                  how long panels take is not known [U]; caps the 6-week share at 99.8% to 80.2%"
             )
+        } else if i == 0 && c.fit.is_some() {
+            decision_extra(c, extra[0])
         } else {
             extra[i].to_string()
         };
@@ -604,6 +606,54 @@ fn process(s: &mut String, c: &Calibration) {
         c.capacity_ratio
     );
     let _ = writeln!(s, "# requests 6 months on, as the fit's do.");
+}
+
+/// Year-to-year spread of the logit of a timeliness share where the record has too few years
+/// to read one from [U: SEN2's 20-week shares move by 1.1-1.4 a year, its 6-week shares by 0.8
+/// from 2023 to 2024].
+const TIMELINESS_SPREAD_DEFAULT: f64 = 1.0;
+
+/// The decision's extra weeks when the fit chose them from recorded 6-week shares: drawn for
+/// each future around the fitted mean `e`, so that the cap they put on the 6-week share moves
+/// as far (in logit) as authorities' 6-week shares move from one year to the next (their
+/// 20-week shares' where fewer years of 6-week shares are recorded).
+fn decision_extra(c: &Calibration, e: f64) -> String {
+    let (spread, from) = match (c.pooled.six_week_spread, c.pooled.twenty_week_spread) {
+        // An aggregate's shares move as its own do, far less than one service's.
+        _ if c.own_series && own_spread(&c.in_20_weeks).is_some() => (
+            own_spread(&c.in_20_weeks).expect("checked"),
+            "its own 20-week share does (an aggregate)",
+        ),
+        (Some(s), _) => (s, "authorities' 6-week shares do"),
+        (None, Some(s)) => (
+            s,
+            "authorities' 20-week shares do (too few years of 6-week shares)",
+        ),
+        (None, None) => (
+            TIMELINESS_SPREAD_DEFAULT,
+            "a default [U] says (too few years recorded)",
+        ),
+    };
+    let sigma = spread / super::fit::six_week_cap_slope(e);
+    let mean = e * (0.5 * sigma * sigma).exp();
+    let sd = mean * (sigma * sigma).exp_m1().sqrt();
+    let (low, high) = super::fit::DECISION_EXTRA_RANGE;
+    format!(
+        "{{ dist = \"lognormal\", mean = {mean:.3}, sd = {sd:.3}, max = 8 }}   # median {e} fitted [P SEN2]; \
+         drawn for each future so the cap it puts on the 6-week share ({:.1}% at the median; {:.1}% at {low} \
+         weeks, {:.1}% at {high}) moves as far in logit as {from} from year to year ({spread:.2})",
+        100.0 * super::fit::six_week_cap(e),
+        100.0 * super::fit::six_week_cap(low),
+        100.0 * super::fit::six_week_cap(high),
+    )
+}
+
+/// The root mean square of a share's changes in logit between consecutive years (at least
+/// three of them).
+fn own_spread(share: &[(i32, f64)]) -> Option<f64> {
+    let changes = super::persist::logit_changes(share);
+    (changes.len() >= 3)
+        .then(|| (changes.iter().map(|x| x * x).sum::<f64>() / changes.len() as f64).sqrt())
 }
 
 /// Capacity factor where the record has nothing to fit it to [U].
