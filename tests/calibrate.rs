@@ -637,3 +637,61 @@ fn a_fitted_decision_wait_is_drawn_as_far_as_timeliness_moves_from_year_to_year(
     let e = e.lines().find(|l| l.starts_with("extra_weeks")).unwrap();
     assert!(e.contains("its own 20-week share"), "{e}");
 }
+
+#[test]
+fn plans_per_assessment_are_half_of_the_plan_rate_in_log() {
+    // From January 2019 each authority's plans per assessment completed (2016-2018) and per
+    // request agreed (with 0.4 years of its drift for the wait from request to plan) are each
+    // half of `plan_rate`'s mean in log: a service catching up on a backlog issues more plans
+    // than it agreed requests.
+    for la in ["Wokingham", "Bolton"] {
+        let text = calibrate_text(Path::new(FIXTURES), la, 2019);
+        let line = |start: &str| -> &str {
+            text.lines()
+                .find(|l| l.starts_with(start))
+                .unwrap_or_else(|| panic!("{la}: no line {start}"))
+        };
+        // `0.96 (2016), 0.95 (2017)`: the values, and the mean of their logs.
+        let values = |l: &str| -> Vec<f64> {
+            let v: Vec<f64> = l[l.find("]: ").unwrap() + 3..]
+                .split(", ")
+                .map_while(|x| x.split(" (").next()?.parse::<f64>().ok())
+                .collect();
+            assert!(!v.is_empty(), "{la}: {l}");
+            v
+        };
+        let log_mean = |v: &[f64]| v.iter().map(|x| x.ln()).sum::<f64>() / v.len() as f64;
+        let agreed = log_mean(&values(line("# New plans / requests agreed")));
+        let per_assessment = values(line("# New plans / assessments completed"));
+        // Plans per assessment stay near one (SEN2 2016-2024: a tenth of authority-years below
+        // 0.85, a tenth above 1.0); a misread column would not.
+        assert!(
+            per_assessment.iter().all(|v| (0.5..=1.5).contains(v)),
+            "{la}: {per_assessment:?}"
+        );
+        let assessed = log_mean(&per_assessment);
+        let demand = line("# Carried on at all authorities' drift");
+        let drift: f64 = demand[demand.find("drift ").unwrap() + 6..]
+            .split('%')
+            .next()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+            / 100.0;
+        let rate = line("plan_rate = ");
+        let mean: f64 = rate[rate.find("mean = ").unwrap() + 7..]
+            .split(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let want = (0.5 * assessed + 0.5 * (agreed + 0.4 * drift)).exp();
+        // The comment lines round each year to 0.01.
+        assert!(
+            (mean / want - 1.0).abs() < 0.02,
+            "{la}: plan_rate {mean} against {want} (per assessment {:.3}, per request agreed {:.3})",
+            assessed.exp(),
+            agreed.exp()
+        );
+    }
+}

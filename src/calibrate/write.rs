@@ -232,6 +232,21 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
             pct(p)
         ))
     );
+    if !c.per_assessment.is_empty() {
+        let _ = writeln!(
+            s,
+            "# New plans / assessments completed, with and without a plan [P SEN2]: {}. The mean below is half each in log",
+            years(&c.per_assessment, |x| format!("{x:.2}"))
+        );
+        let _ = writeln!(
+            s,
+            "# (per request agreed with the lag allowed for): a service catching up on a backlog issues more plans than it agreed"
+        );
+        let _ = writeln!(
+            s,
+            "# requests, one falling behind fewer (README \"Your own authority\")."
+        );
+    }
     let _ = writeln!(
         s,
         "# Used as plans per assessment (above 1 when more plans start than requests are agreed), so"
