@@ -695,3 +695,32 @@ fn plans_per_assessment_are_half_of_the_plan_rate_in_log() {
         );
     }
 }
+
+#[test]
+fn the_stock_flow_gaps_mean_is_uncertain_by_its_standard_error_in_every_year_at_once() {
+    // `net_migration` is drawn each year with the gaps' year-to-year sd (times 1.26 for a
+    // financial year); `net_migration_level`, drawn once for each future, is that sd over the
+    // root of the years it was measured on: the mean's standard error, which every year shares.
+    for (la, until) in [("Wokingham", 2025), ("Bolton", 2019), ("England", 2025)] {
+        let text = calibrate_text(Path::new(FIXTURES), la, until);
+        let line = |start: &str| -> &str {
+            text.lines()
+                .find(|l| l.starts_with(start))
+                .unwrap_or_else(|| panic!("{la} {until}: no line {start}"))
+        };
+        let key = |l: &str, k: &str| -> f64 {
+            let at = l.find(&format!("{k} = ")).unwrap() + k.len() + 3;
+            l[at..].split([',', ' ']).next().unwrap().parse().unwrap()
+        };
+        let gaps = line("# Stock-flow gap");
+        let years = gaps.matches(" (20").count();
+        assert!(years >= 2, "{la} {until}: {gaps}");
+        let yearly = key(line("net_migration = "), "sd") / 1.26;
+        let level = key(line("net_migration_level = "), "sd");
+        let expect = yearly / (years as f64).sqrt();
+        assert!(
+            (level - expect).abs() <= 1e-4 + 1e-3 * expect,
+            "{la} {until}: level sd {level}, expected {expect} ({years} years, yearly sd {yearly})"
+        );
+    }
+}

@@ -265,3 +265,56 @@ fn a_paused_trajectory_goes_on_as_if_never_stopped() {
         assert_eq!(out, whole, "trajectory {index}");
     }
 }
+
+#[test]
+fn the_lasting_level_of_net_migration_adds_to_every_year() {
+    // The static caseload (1,700 plans, nothing else moving) with 5% a year of net migration
+    // as a lasting level, or as the yearly rate: the same path, 1,700 x 1.05 a year on. Drawn,
+    // the level moves a whole future: a year's growth and the next one's are the same draw.
+    let dir = std::env::temp_dir().join(format!("sendcast-level-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let queue = std::fs::canonicalize("tests/fixtures/queue.toml").unwrap();
+    let write = |name: &str, caseload: &str| {
+        let p = dir.join(name);
+        std::fs::write(
+            &p,
+            format!(
+                "extends = {:?}\nname = \"{name}\"\npipeline = []\n[demand]\nrequests_per_year = 0\n\
+                 [caseload]\n{caseload}\n",
+                queue.to_str().unwrap()
+            ),
+        )
+        .unwrap();
+        model(p.to_str().unwrap())
+    };
+    let level = write(
+        "level.toml",
+        "net_migration = 0\nnet_migration_level = 0.05",
+    );
+    let yearly = write(
+        "yearly.toml",
+        "net_migration = 0.05\nnet_migration_level = 0",
+    );
+    let (a, b) = (raw(&level, 1, 0), raw(&yearly, 1, 0));
+    let (ea, eb) = (series(&a, &level, s::EHCPS), series(&b, &yearly, s::EHCPS));
+    for k in 0..ea.len() {
+        assert!((ea[k] - eb[k]).abs() < 1e-6 * eb[k], "month {k}");
+    }
+    assert!((ea[11] / 1700.0 - 1.05).abs() < 1e-6, "{}", ea[11]);
+    let drawn = write(
+        "drawn.toml",
+        "net_migration = 0\nnet_migration_level = { dist = \"normal\", mean = 0, sd = 0.02 }",
+    );
+    let mut first = Vec::new();
+    for i in 0..20 {
+        let r = raw(&drawn, 1, i);
+        let e = series(&r, &drawn, s::EHCPS);
+        let (g1, g2) = (e[11] / 1700.0, e[23] / e[11]);
+        assert!((g1 - g2).abs() < 1e-9, "run {i}: {g1} then {g2}");
+        first.push(g1);
+    }
+    let spread = first.iter().cloned().fold(f64::MIN, f64::max)
+        - first.iter().cloned().fold(f64::MAX, f64::min);
+    assert!(spread > 0.02, "levels drawn: {first:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -116,6 +116,9 @@ pub struct Yearly {
     pub sd: f64,
     /// Degrees of freedom of a Student t drawn with that sd; `None`: a normal.
     pub df: Option<f64>,
+    /// The sd of a level drawn once for each future and added to every year's draw: how far
+    /// the mean is from known (its standard error); 0: the mean is taken as known.
+    pub lasting_sd: f64,
     /// `(year, value)` it was fitted on; empty when it is the pooled default.
     pub years: Vec<(i32, f64)>,
 }
@@ -240,6 +243,7 @@ pub fn pooled(sen2: &Sen2, origin: i32) -> Option<Pooled> {
     let gap_series = values_of(&sen2.areas, |a| gaps(a, origin));
     let (gm, gs) = sds(&gap_series);
     if gs.len() >= 3 {
+        p.gap_spread = trend::robust_sd(gm.clone());
         p.gap = trend::median(gm);
         p.gap_sd = trend::median(gs);
     }
@@ -527,6 +531,7 @@ pub fn calibrate(
         mean,
         sd: mean * sd * FY_SD_FACTOR * bunching,
         df: None,
+        lasting_sd: 0.0,
         years: agreed_years.iter().map(|&(y, l)| (y, l.exp())).collect(),
     };
     let per_assessment: Vec<(i32, f64)> =
@@ -566,10 +571,18 @@ pub fn calibrate(
     let (ceasing, ceasing_note, ceased_share) = ceasing(area, origin, first, &by_age);
     let gap_years = gaps(area, origin);
     let g: Vec<f64> = gap_years.iter().map(|x| x.1).collect();
-    let (gm, gsd) = trend::shrunk_mean_sd(&g, pooled.gap, pooled.gap_sd, pool);
+    // A year's gap around the mean, and how far the mean is known: a lasting level every year
+    // of a future shares (the standard error of the mean; with no years of its own, the spread
+    // of all authorities' means), which adds up over the years where the yearly draws average
+    // out. Backtest 2019..2023, five years, 500 runs: January caseload's 80% intervals held
+    // 78.8%, 76.3% and 74.4% of outcomes at three, four and five years with the mean held,
+    // 80.0%, 79.7% and 76.8% with the level (95%: 94.5/92.1/90.5 -> 96.0/94.5/94.9; median
+    // error 8.42/9.80/11.95% -> 8.21/9.89/11.65%).
+    let (gm, gsd, gse) = trend::shrunk_mean_parts(&g, pooled.gap, pooled.gap_sd, pool);
     let gap = Yearly {
         mean: gm.clamp(-0.3, 0.3),
         sd: gsd * FY_SD_FACTOR,
+        lasting_sd: if g.is_empty() { pooled.gap_spread } else { gse },
         // An aggregate's (England's) gaps average authorities' jumps out.
         df: pooled.gap_df.filter(|_| pool),
         years: gap_years,

@@ -86,6 +86,9 @@ pub struct Pooled {
     /// Median stock-flow gap (share of the caseload a year) and its year-to-year sd.
     pub gap: f64,
     pub gap_sd: f64,
+    /// Spread of authorities' mean gaps (robust sd): how far an authority's own is from known
+    /// without a year of its own.
+    pub gap_spread: f64,
     /// Degrees of freedom of a Student t with the gaps' tails (`tail_dof`); `None`: normal.
     pub gap_df: Option<f64>,
     /// How far authorities' 6-week and 20-week shares move from one year to the next: the
@@ -135,6 +138,7 @@ impl Pooled {
             conversion_sd: 0.2,
             gap: 0.015,
             gap_sd: 0.03,
+            gap_spread: 0.02,
             gap_df: None,
             six_week_spread: None,
             twenty_week_spread: None,
@@ -324,7 +328,7 @@ pub fn tail_dof(deviations: &[f64]) -> Option<f64> {
 }
 
 /// 1.4826 times the median absolute deviation: the sd of a normal, unmoved by a few wild values.
-fn robust_sd(x: Vec<f64>) -> f64 {
+pub fn robust_sd(x: Vec<f64>) -> f64 {
     let m = median(x.clone());
     1.4826 * median(x.into_iter().map(|v| (v - m).abs()).collect())
 }
@@ -381,17 +385,31 @@ pub fn least_squares(points: &[(f64, f64)]) -> Option<(f64, f64)> {
 
 /// Mean and year-to-year sd of a short series, the sd shrunk towards a pooled one as if the
 /// pool were worth `VOL_PRIOR_YEARS` years, and the sd of a new year's value around the mean
-/// (the mean's own uncertainty included).
+/// (the mean's own uncertainty included): `shrunk_mean_parts` with its two sds together.
 pub fn shrunk_mean_sd(x: &[f64], pooled_mean: f64, pooled_sd: f64, pool: bool) -> (f64, f64) {
+    let (m, sd, se) = shrunk_mean_parts(x, pooled_mean, pooled_sd, pool);
+    (m, sd.hypot(se))
+}
+
+/// Mean of a short series, its year-to-year sd shrunk towards a pooled one as if the pool
+/// were worth `VOL_PRIOR_YEARS` years, and the standard error of the mean (that sd over the
+/// root of the years): the part of a new year's uncertainty that every later year shares.
+/// With no years (or one, unpooled), the pooled mean and sd, and no standard error.
+pub fn shrunk_mean_parts(
+    x: &[f64],
+    pooled_mean: f64,
+    pooled_sd: f64,
+    pool: bool,
+) -> (f64, f64, f64) {
     let n = x.len();
     if n == 0 || (!pool && n < 2) {
-        return (pooled_mean, pooled_sd);
+        return (pooled_mean, pooled_sd, 0.0);
     }
     let (m, s) = mean_sd(x);
     let dof = (n - 1) as f64;
     let nu = if pool { VOL_PRIOR_YEARS } else { 0.0 };
     let sd = shrunk_sd(s, dof, pooled_sd, nu);
-    (m, sd * (1.0 + 1.0 / n as f64).sqrt())
+    (m, sd, sd / (n as f64).sqrt())
 }
 
 /// An sd `s` on `dof` degrees of freedom pooled with a prior sd worth `nu` of them.
@@ -467,6 +485,7 @@ mod tests {
             conversion_sd: 0.2,
             gap: 0.015,
             gap_sd: 0.03,
+            gap_spread: 0.02,
             gap_df: None,
             six_week_spread: None,
             twenty_week_spread: None,

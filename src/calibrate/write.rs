@@ -368,6 +368,25 @@ pub fn to_toml(c: &Calibration, sources: &str) -> String {
         }
     );
     let _ = writeln!(s, "net_migration = {}", yearly(&c.gap, -0.3, 0.3, 4));
+    if c.gap.lasting_sd > 0.0 {
+        let _ = writeln!(
+            s,
+            "# How far the mean is known: {}; a level drawn once for each future, added to every year's.",
+            if c.gap.years.is_empty() {
+                "the spread of all authorities' mean gaps (robust sd)".to_string()
+            } else {
+                format!(
+                    "the sd over the root of its {} years (the mean's standard error)",
+                    c.gap.years.len()
+                )
+            }
+        );
+        let _ = writeln!(
+            s,
+            "net_migration_level = {{ dist = \"normal\", mean = 0, sd = {:.4}, min = -0.2, max = 0.2 }}",
+            c.gap.lasting_sd
+        );
+    }
     let _ = writeln!(
         s,
         "# January {} census: {:.0} plans [P SEN2]; by setting from {}.",

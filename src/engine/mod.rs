@@ -226,9 +226,13 @@ fn weeks(
         .map(|y| d.year(model.demand.plan_rate, y))
         .collect();
     let capacity = capacity::by_month(model, d);
-    // Net migration is set by the year: its monthly rate once a year, not each month.
+    // Net migration is set by the year: its monthly rate once a year, not each month, around
+    // the future's lasting level.
+    let c = &model.caseload;
     let migration: Vec<f64> = (0..clock.n_fy)
-        .map(|y| caseload::monthly_rate(d.year(model.caseload.net_migration, y)))
+        .map(|y| {
+            caseload::monthly_rate(d.year(c.net_migration, y) + d.year(c.net_migration_level, y))
+        })
         .collect();
     let pl = &mut sc.pipeline;
 

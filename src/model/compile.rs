@@ -406,6 +406,7 @@ fn caseload(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Caseload> {
             "by_setting",
             "by_age",
             "net_migration",
+            "net_migration_level",
             "new_plan_age",
             "new_plan_setting_school",
             "new_plan_setting_post16",
@@ -455,6 +456,12 @@ fn caseload(top: &Section<'_>, p: &mut ParamTable) -> InputResult<Caseload> {
         net_migration: c.param(
             "net_migration",
             Domain::closed(-0.5, 0.5, "an annual rate from -0.5 to 0.5"),
+            p,
+        )?,
+        net_migration_level: c.param_or(
+            "net_migration_level",
+            Domain::closed(-0.2, 0.2, "an annual rate from -0.2 to 0.2"),
+            0.0,
             p,
         )?,
         new_age,

@@ -200,6 +200,9 @@ pub struct Caseload {
     pub by_setting: [ParamId; N_SETTINGS],
     pub by_age: [ParamId; 5],
     pub net_migration: ParamId,
+    /// A lasting level added to every year's `net_migration` (drawn once for each future: how
+    /// far its mean is known); 0 when not given.
+    pub net_migration_level: ParamId,
     pub new_age: [ParamId; 5],
     pub new_setting_school: [ParamId; N_SETTINGS],
     pub new_setting_post16: [ParamId; N_SETTINGS],
