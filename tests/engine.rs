@@ -271,18 +271,13 @@ fn the_lasting_level_of_net_migration_adds_to_every_year() {
     // The static caseload (1,700 plans, nothing else moving) with 5% a year of net migration
     // as a lasting level, or as the yearly rate: the same path, 1,700 x 1.05 a year on. Drawn,
     // the level moves a whole future: a year's growth and the next one's are the same draw.
-    let dir = std::env::temp_dir().join(format!("sendcast-level-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let queue = std::fs::canonicalize("tests/fixtures/queue.toml").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = std::fs::canonicalize("tests/fixtures/static.toml").unwrap();
     let write = |name: &str, caseload: &str| {
-        let p = dir.join(name);
+        let p = dir.path().join(name);
         std::fs::write(
             &p,
-            format!(
-                "extends = {:?}\nname = \"{name}\"\npipeline = []\n[demand]\nrequests_per_year = 0\n\
-                 [caseload]\n{caseload}\n",
-                queue.to_str().unwrap()
-            ),
+            format!("extends = {fixture:?}\nname = \"{name}\"\n[caseload]\n{caseload}\n"),
         )
         .unwrap();
         model(p.to_str().unwrap())
@@ -316,5 +311,4 @@ fn the_lasting_level_of_net_migration_adds_to_every_year() {
     let spread = first.iter().cloned().fold(f64::MIN, f64::max)
         - first.iter().cloned().fold(f64::MAX, f64::min);
     assert!(spread > 0.02, "levels drawn: {first:?}");
-    std::fs::remove_dir_all(&dir).ok();
 }
