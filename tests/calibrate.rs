@@ -724,3 +724,89 @@ fn the_stock_flow_gaps_mean_is_uncertain_by_its_standard_error_in_every_year_at_
         );
     }
 }
+
+#[test]
+fn a_suppressed_last_share_is_skipped_and_the_path_starts_from_the_last_recorded() {
+    // Kirklees with its 2022 20-week share suppressed, as Norfolk's and Havering's are in the
+    // 2025 release: from January 2023 the level and the path start from 2021's share, carried
+    // on England's path, not from the fit's 2022 (plans alone), and the file says so.
+    let tmp = tempfile::tempdir().unwrap();
+    let kirklees = "E08000034";
+    edited_copy(tmp.path(), |_, name, head, r| {
+        let mut f: Vec<String> = r.iter().map(str::to_string).collect();
+        let at = |k: &str| head.iter().position(|h| h == k).unwrap();
+        if name == "timeliness_20_week.csv"
+            && &r[at("time_period")] == "2022"
+            && &r[at("new_la_code")] == kirklees
+        {
+            for (i, h) in head.iter().enumerate() {
+                if h.contains("plans_issued") {
+                    f[i] = "x".into();
+                }
+            }
+        }
+        Some(f)
+    });
+    let s = Sen2::load(tmp.path()).unwrap();
+    let area = s.find(kirklees).unwrap();
+    let pooled = calibrate::pooled(&s, 2023).unwrap();
+    let cal = calibrate::calibrate(&s, area, 2023, 4, &pooled).unwrap();
+    let fit = cal.fit.as_ref().expect("a fit");
+    let share = |a: &sendcast::sen2::Area, y: i32| {
+        let f = &a.flows[&y];
+        f.issued_in_20_weeks.unwrap() / f.issued.unwrap()
+    };
+    assert_eq!(fit.years.last().unwrap().target.year, 2022);
+    assert_eq!(fit.last_recorded_share(), Some((2021, share(area, 2021))));
+    assert_eq!(fit.years_since_recorded_share(), Some(1));
+    let r = pooled
+        .retention
+        .expect("retention from the years before 2023");
+    let (england, kept) = (&s.england, &cal.capacity_path);
+    for (k, y) in kept.iter().enumerate() {
+        // 2023 is two years after 2021: the retention at lag 2, and so on.
+        let lag = (k + 2).min(r.len());
+        let want = share(england, 2022) + r[lag - 1] * (share(area, 2021) - share(england, 2021));
+        assert_eq!(y.year, 2023 + k as i32);
+        assert!(
+            (y.target - want).abs() < 1e-12,
+            "{k}: {} against {want}",
+            y.target
+        );
+    }
+    let text = calibrate::to_toml(&cal, "(files)");
+    assert!(
+        text.contains("2021's recorded\n# share leads to on the path below (2022 not recorded)"),
+        "{text}"
+    );
+    assert!(text.contains("on that path from 2021's: 2023"), "{text}");
+}
+
+#[test]
+fn without_a_6_week_share_the_decision_wait_is_drawn_as_widely_as_shares_are_spread() {
+    // From January 2023 nothing records a 6-week share: each future draws the decision's extra
+    // weeks from a lognormal whose P10 and P90 cap the share at 99.8% and 63.4%.
+    let text = calibrate_text(Path::new(FIXTURES), "Kirklees", 2023);
+    let decision = text.split("[process.decision]").nth(1).unwrap();
+    let line = decision
+        .lines()
+        .find(|l| l.starts_with("extra_weeks"))
+        .unwrap();
+    assert!(line.contains("no 6-week share recorded"), "{line}");
+    let num = |key: &str| -> f64 {
+        let rest = &line[line.find(&format!("{key} = ")).unwrap() + key.len() + 3..];
+        rest[..rest.find([',', ' ']).unwrap()].parse().unwrap()
+    };
+    let (mean, sd) = (num("mean"), num("sd"));
+    let sigma = (1.0 + (sd / mean).powi(2)).ln().sqrt();
+    let mu = mean.ln() - 0.5 * sigma * sigma;
+    let z90 = 1.281_551_565_5;
+    let (p10, p90) = ((mu - z90 * sigma).exp(), (mu + z90 * sigma).exp());
+    let (low, high) = calibrate::fit::DECISION_EXTRA_UNRECORDED;
+    assert!(
+        (p10 / low - 1.0).abs() < 0.01 && (p90 / high - 1.0).abs() < 0.01,
+        "{p10} {p90}: {line}"
+    );
+    assert!((calibrate::fit::six_week_cap(p10) - 0.998).abs() < 0.001);
+    assert!((calibrate::fit::six_week_cap(p90) - 0.634).abs() < 0.001);
+}

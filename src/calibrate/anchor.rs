@@ -124,18 +124,21 @@ fn share_over(
 }
 
 /// Set `cal.fit`'s level so that the model's first years repeat the last recorded 20-week
-/// share (left as the fit made it when that share was not recorded), then `cal.capacity_path`:
+/// share (carried on the retention's path when the fit's last year has none recorded; left
+/// as the fit made it when no year has), then `cal.capacity_path`:
 /// a factor on it in each of the first years (up to `persist::MAX_LAG`), each found in turn so
 /// that the model's median share that year is where SEN2's services have gone from such a
-/// share: the gap to `national` (England's that year) times the retention at that lag. England
-/// itself, or an area without the retention or England's share, holds its last share.
-pub fn anchor(cal: &mut Calibration, national: Option<f64>) -> Result<(), String> {
-    let Some((last_year, last)) = cal
-        .fit
-        .as_ref()
-        .and_then(|f| f.years.last())
-        .and_then(|y| Some((y.target.year, y.target.in_20_weeks?)))
-    else {
+/// share: England's last share (in `england`, by year) plus the gap to England's the year the
+/// share was recorded times the retention at that lag. England itself, or an area without the
+/// retention or England's share, holds its last share.
+pub fn anchor(cal: &mut Calibration, england: &[(i32, f64)]) -> Result<(), String> {
+    let Some(((recorded_year, last), since, last_year)) = cal.fit.as_ref().and_then(|f| {
+        Some((
+            f.last_recorded_share()?,
+            f.years_since_recorded_share()?,
+            f.years.last()?.target.year,
+        ))
+    }) else {
         return Ok(());
     };
     let years = cal.horizon_years.min(persist::MAX_LAG);
@@ -147,26 +150,35 @@ pub fn anchor(cal: &mut Calibration, national: Option<f64>) -> Result<(), String
     probe.finance.history.clear();
     probe.capacity_path.clear();
     let runs = runs_for(&probe);
-    let level = level_for(&mut probe, runs, last)?;
-    cal.fit.as_mut().expect("checked above").level = level;
-    probe.fit.as_mut().expect("a fitted pipeline").level = level;
-    let retention = match national {
-        Some(_) if !cal.own_series => cal.pooled.retention,
+    // England's share in a year.
+    let national = |year: i32| england.iter().find(|x| x.0 == year).map(|x| x.1);
+    let retention = match (national(last_year), national(recorded_year)) {
+        (Some(_), Some(_)) if !cal.own_series => cal.pooled.retention,
         _ => None,
     };
+    // Where a share `lag` years after the last recorded one is expected: England's last
+    // share plus the gap the last recorded share had to England's then, times the retention
+    // at that lag (the share itself, without the retention).
+    let on_path = |lag: usize| match (national(last_year), national(recorded_year), retention) {
+        (Some(n), Some(n_then), Some(r)) if lag > 0 => {
+            n + r[(lag - 1).min(persist::MAX_LAG - 1)] * (last - n_then)
+        }
+        _ => last,
+    };
+    // A share last recorded before the fit's last year is carried to it on that path.
+    let level = level_for(&mut probe, runs, on_path(since))?;
+    cal.fit.as_mut().expect("checked above").level = level;
+    probe.fit.as_mut().expect("a fitted pipeline").level = level;
     // The runs at the start of the year being set (from their start for the first).
     let mut paused: Option<Vec<Paused>> = None;
     for k in 0..years {
-        // The first year of the run is a year after the last recorded.
-        let target = match (national, retention) {
-            (Some(n), Some(r)) => n + r[k] * (last - n),
-            _ => last,
-        };
+        // The first year of the run is a year after the fit's last.
+        let target = on_path(since + k + 1);
         let (factor, at_end) = factor_for(&mut probe, runs, k, target, paused.as_deref())?;
         probe.capacity_path.push(PathYear {
             year: last_year + 1 + k as i32,
             target,
-            kept: retention.map(|r| r[k]),
+            kept: retention.map(|r| r[(since + k).min(persist::MAX_LAG - 1)]),
             factor,
         });
         paused = Some(at_end);

@@ -653,14 +653,8 @@ pub fn calibrate(
         capacity_path: Vec::new(),
         finance,
     };
-    let national = cal.fit.as_ref().and_then(|f| {
-        let last = f.years.last()?.target.year;
-        persist::in_20_weeks(&sen2.england, origin)
-            .into_iter()
-            .find(|x| x.0 == last)
-            .map(|x| x.1)
-    });
-    anchor::anchor(&mut cal, national)?;
+    let england = persist::in_20_weeks(&sen2.england, origin);
+    anchor::anchor(&mut cal, &england)?;
     Ok(cal)
 }
 

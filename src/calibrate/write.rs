@@ -532,11 +532,28 @@ fn process(s: &mut String, c: &Calibration) {
                 "# Carried on: the capacity ({:.2}) at which {}, from where the fit ends, with the demand at the start",
                 f.level, c.origin
             );
-            let _ = writeln!(
-                s,
-                "# and staff sized to it, repeats {}'s recorded share over its first two years when held there;",
-                c.origin - 1
-            );
+            match (f.last_recorded_share(), f.years_since_recorded_share()) {
+                (Some((year, _)), Some(0)) => {
+                    let _ = writeln!(
+                        s,
+                        "# and staff sized to it, repeats {year}'s recorded share over its first two years when held there;"
+                    );
+                }
+                (Some((year, _)), Some(_)) => {
+                    let _ = writeln!(
+                        s,
+                        "# and staff sized to it, gives over its first two years when held there the share {year}'s recorded\n\
+                         # share leads to on the path below ({} not recorded);",
+                        c.origin - 1
+                    );
+                }
+                _ => {
+                    let _ = writeln!(
+                        s,
+                        "# and staff sized to it, is the fit's last year's: no 20-week share recorded to anchor it to;"
+                    );
+                }
+            }
             let _ = writeln!(
                 s,
                 "# drawn each year with the sd of its log from year to year (own years shrunk towards 0.2)."
@@ -600,10 +617,14 @@ fn process(s: &mut String, c: &Calibration) {
         .is_some_and(|f| f.years.iter().any(|y| y.target.in_6_weeks.is_some()));
     for (i, stage) in crate::model::STAGES.iter().enumerate() {
         let extra = if i == 0 && !six_recorded {
-            let (low, high) = super::fit::DECISION_EXTRA_RANGE;
+            let (p10, p90) = super::fit::DECISION_EXTRA_UNRECORDED;
+            let (mean, sd) = lognormal_through(p10, p90);
             format!(
-                "{{ dist = \"uniform\", low = {low}, high = {high} }}   # no 6-week share recorded: \
-                 how long panels take is not known [U]; caps the 6-week share at 99.8% to 80.2%"
+                "{{ dist = \"lognormal\", mean = {mean:.3}, sd = {sd:.3}, max = 8 }}   # no 6-week share recorded: \
+                 how long panels take is not known [U]; P10 {p10} and P90 {p90} weeks cap the 6-week share at \
+                 {:.1}% and {:.1}%, as spread as authorities' recorded shares (2023-24)",
+                100.0 * super::fit::six_week_cap(p10),
+                100.0 * super::fit::six_week_cap(p90),
             )
         } else if i == 0 && c.fit.is_some() {
             decision_extra(c, extra[0])
@@ -704,7 +725,12 @@ fn lognormal_through(p10: f64, p90: f64) -> (f64, f64) {
 
 /// What `capacity_path` is and where its years' medians come from.
 fn path_comment(c: &Calibration) -> String {
-    let last = c.origin - 1;
+    // The share the path starts from (the last recorded, which may be before the fit's last year).
+    let last = c
+        .fit
+        .as_ref()
+        .and_then(|f| f.last_recorded_share())
+        .map_or(c.origin - 1, |(year, _)| year);
     let mut s = String::new();
     let shares: Vec<String> = c
         .capacity_path
@@ -717,15 +743,22 @@ fn path_comment(c: &Calibration) -> String {
         .iter()
         .map(|y| y.kept.map(|r| format!("{r:.2}")))
         .collect();
+    let lags: Vec<String> = c
+        .capacity_path
+        .iter()
+        .map(|y| (y.year - last).to_string())
+        .collect();
     if let Some(kept) = kept {
         let _ = writeln!(
             s,
             "# Where it goes from there [P SEN2]: of an authority's lead or lag on England's 20-week share, a typical\n\
-             # service keeps {} after 1, 2, ... years (the least-median-error retention, all authorities, years\n\
-             # to {last}): money and attention go where a service fails, strain where it leads. So a factor on the\n\
+             # service keeps {} after {} years (the least-median-error retention, all authorities, years\n\
+             # to {}): money and attention go where a service fails, strain where it leads. So a factor on the\n\
              # capacity in each year from the start sets the model's median share on that path from {last}'s: {}.\n\
              # Beyond it the last factor holds; capacity_path = [1] holds the service where it is.",
             kept.join(", "),
+            lags.join(", "),
+            c.origin - 1,
             shares.join(", ")
         );
     } else {
