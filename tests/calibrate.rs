@@ -599,6 +599,20 @@ fn a_caseload_jump_read_as_a_boundary_change_is_said_with_the_way_round_it() {
         .success();
 }
 
+/// The decision's `extra_weeks` line of a calibrated model, with its `mean` and `sd`.
+fn decision_extra_weeks(text: &str) -> (&str, f64, f64) {
+    let decision = text.split("[process.decision]").nth(1).unwrap();
+    let line = decision
+        .lines()
+        .find(|l| l.starts_with("extra_weeks"))
+        .unwrap();
+    let num = |key: &str| -> f64 {
+        let rest = &line[line.find(&format!("{key} = ")).unwrap() + key.len() + 3..];
+        rest[..rest.find([',', ' ']).unwrap()].parse().unwrap()
+    };
+    (line, num("mean"), num("sd"))
+}
+
 #[test]
 fn a_fitted_decision_wait_is_drawn_as_far_as_timeliness_moves_from_year_to_year() {
     // Knowsley records 6-week shares (2023-2024): the fit chooses the decision's extra weeks,
@@ -613,17 +627,8 @@ fn a_fitted_decision_wait_is_drawn_as_far_as_timeliness_moves_from_year_to_year(
         .expect("20-week shares since 2014");
     assert!((0.5..2.5).contains(&spread), "{spread}");
     let text = calibrate_text(Path::new(FIXTURES), "Knowsley", 2025);
-    let decision = text.split("[process.decision]").nth(1).unwrap();
-    let line = decision
-        .lines()
-        .find(|l| l.starts_with("extra_weeks"))
-        .unwrap();
-    let num = |key: &str| -> f64 {
-        let rest = &line[line.find(&format!("{key} = ")).unwrap() + key.len() + 3..];
-        rest[..rest.find([',', ' ']).unwrap()].parse().unwrap()
-    };
+    let (line, mean, sd) = decision_extra_weeks(&text);
     assert!(line.contains("\"lognormal\""), "{line}");
-    let (mean, sd) = (num("mean"), num("sd"));
     let sigma = (1.0 + (sd / mean).powi(2)).ln().sqrt();
     let median = mean / (0.5 * sigma * sigma).exp();
     let moved = sigma * calibrate::fit::six_week_cap_slope(median);
@@ -787,17 +792,8 @@ fn without_a_6_week_share_the_decision_wait_is_drawn_as_widely_as_shares_are_spr
     // From January 2023 nothing records a 6-week share: each future draws the decision's extra
     // weeks from a lognormal whose P10 and P90 cap the share at 99.8% and 63.4%.
     let text = calibrate_text(Path::new(FIXTURES), "Kirklees", 2023);
-    let decision = text.split("[process.decision]").nth(1).unwrap();
-    let line = decision
-        .lines()
-        .find(|l| l.starts_with("extra_weeks"))
-        .unwrap();
+    let (line, mean, sd) = decision_extra_weeks(&text);
     assert!(line.contains("no 6-week share recorded"), "{line}");
-    let num = |key: &str| -> f64 {
-        let rest = &line[line.find(&format!("{key} = ")).unwrap() + key.len() + 3..];
-        rest[..rest.find([',', ' ']).unwrap()].parse().unwrap()
-    };
-    let (mean, sd) = (num("mean"), num("sd"));
     let sigma = (1.0 + (sd / mean).powi(2)).ln().sqrt();
     let mu = mean.ln() - 0.5 * sigma * sigma;
     let z90 = 1.281_551_565_5;

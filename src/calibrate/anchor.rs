@@ -150,19 +150,20 @@ pub fn anchor(cal: &mut Calibration, england: &[(i32, f64)]) -> Result<(), Strin
     probe.finance.history.clear();
     probe.capacity_path.clear();
     let runs = runs_for(&probe);
-    // England's share in a year.
+    // England's share in the fit's last year and in the year the share was last recorded.
     let national = |year: i32| england.iter().find(|x| x.0 == year).map(|x| x.1);
-    let retention = match (national(last_year), national(recorded_year)) {
-        (Some(_), Some(_)) if !cal.own_series => cal.pooled.retention,
+    let england_at = national(last_year).zip(national(recorded_year));
+    let retention = match england_at {
+        Some(_) if !cal.own_series => cal.pooled.retention,
         _ => None,
     };
+    // The retention `lag` (at least 1) years on; past `MAX_LAG`, the last.
+    let kept = |lag: usize| retention.map(|r| r[(lag - 1).min(persist::MAX_LAG - 1)]);
     // Where a share `lag` years after the last recorded one is expected: England's last
     // share plus the gap the last recorded share had to England's then, times the retention
     // at that lag (the share itself, without the retention).
-    let on_path = |lag: usize| match (national(last_year), national(recorded_year), retention) {
-        (Some(n), Some(n_then), Some(r)) if lag > 0 => {
-            n + r[(lag - 1).min(persist::MAX_LAG - 1)] * (last - n_then)
-        }
+    let on_path = |lag: usize| match (england_at, lag) {
+        (Some((n, n_then)), 1..) => kept(lag).map_or(last, |r| n + r * (last - n_then)),
         _ => last,
     };
     // A share last recorded before the fit's last year is carried to it on that path.
@@ -178,7 +179,7 @@ pub fn anchor(cal: &mut Calibration, england: &[(i32, f64)]) -> Result<(), Strin
         probe.capacity_path.push(PathYear {
             year: last_year + 1 + k as i32,
             target,
-            kept: retention.map(|r| r[(since + k).min(persist::MAX_LAG - 1)]),
+            kept: kept(since + k + 1),
             factor,
         });
         paused = Some(at_end);
